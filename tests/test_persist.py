@@ -1,0 +1,136 @@
+"""The model directory: manifest, hashes, atomic writes, refusal of unknown or damaged models."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topics._io import load_arrays, load_estimator, save_arrays
+from topics.errors import ModelFormatError, TopicsError
+from topics.persist import (
+    MANIFEST,
+    SCHEMA_VERSION,
+    VersionDriftWarning,
+    read_manifest,
+    save_directory,
+)
+
+
+def _writer(values: list[float]):
+    def write(directory: Path) -> None:
+        save_arrays(directory / "weights.npz", w=np.asarray(values))
+        (directory / "params.json").write_text(json.dumps({"n": len(values)}))
+
+    return write
+
+
+def test_manifest_records_versions_and_hashes(tmp_path):
+    path = save_directory(tmp_path / "m", {"part": _writer([1.0, 2.0])}, {"seed": 7})
+    manifest = read_manifest(path)
+    assert manifest["schema_version"] == SCHEMA_VERSION
+    assert manifest["seed"] == 7
+    assert manifest["components"] == ["part"]
+    assert set(manifest["files"]) == {"part/weights.npz", "part/params.json"}
+    assert manifest["versions"]["numpy"] == np.__version__
+    np.testing.assert_array_equal(load_arrays(path / "part/weights.npz")["w"], [1.0, 2.0])
+
+
+def test_existing_model_needs_force(tmp_path):
+    target = tmp_path / "m"
+    save_directory(target, {"part": _writer([1.0])}, {})
+    with pytest.raises(TopicsError, match="already exists"):
+        save_directory(target, {"part": _writer([2.0])}, {})
+    save_directory(target, {"part": _writer([2.0])}, {}, force=True)
+    assert load_arrays(target / "part/weights.npz")["w"].tolist() == [2.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]
+
+
+def test_failed_save_leaves_nothing_and_keeps_the_old_model(tmp_path):
+    target = tmp_path / "m"
+    save_directory(target, {"part": _writer([1.0])}, {})
+
+    def broken(directory: Path) -> None:
+        (directory / "half.json").write_text("{")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        save_directory(target, {"part": broken}, {}, force=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]
+    assert load_arrays(target / "part/weights.npz")["w"].tolist() == [1.0]
+    assert read_manifest(target)["components"] == ["part"]
+
+
+def test_tampered_file_is_named(tmp_path):
+    path = save_directory(tmp_path / "m", {"part": _writer([1.0, 2.0])}, {})
+    weights = path / "part/weights.npz"
+    weights.write_bytes(weights.read_bytes()[:-10])
+    with pytest.raises(ModelFormatError, match=r"weights\.npz.*tampered or truncated"):
+        read_manifest(path)
+
+
+def test_missing_and_extra_files_are_refused(tmp_path):
+    path = save_directory(tmp_path / "m", {"part": _writer([1.0])}, {})
+    (path / "part/params.json").unlink()
+    with pytest.raises(ModelFormatError, match="missing"):
+        read_manifest(path)
+    path = save_directory(tmp_path / "n", {"part": _writer([1.0])}, {})
+    (path / "part/extra.bin").write_bytes(b"x")
+    with pytest.raises(ModelFormatError, match="not listed"):
+        read_manifest(path)
+
+
+def test_unknown_schema_version_is_refused(tmp_path):
+    path = save_directory(tmp_path / "m", {"part": _writer([1.0])}, {})
+    manifest = json.loads((path / MANIFEST).read_text())
+    manifest["schema_version"] = SCHEMA_VERSION + 1
+    (path / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ModelFormatError, match="schema version"):
+        read_manifest(path)
+
+
+def test_corrupt_manifest_and_missing_directory(tmp_path):
+    with pytest.raises(ModelFormatError, match="no model directory"):
+        read_manifest(tmp_path / "nowhere")
+    path = save_directory(tmp_path / "m", {"part": _writer([1.0])}, {})
+    (path / MANIFEST).write_text("{not json")
+    with pytest.raises(ModelFormatError, match="not valid JSON"):
+        read_manifest(path)
+
+
+def test_version_drift_warns(tmp_path):
+    path = save_directory(tmp_path / "m", {"part": _writer([1.0])}, {})
+    manifest = json.loads((path / MANIFEST).read_text())
+    manifest["versions"]["scikit-learn"] = "0.1"
+    (path / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.warns(VersionDriftWarning, match="scikit-learn 0.1"):
+        read_manifest(path)
+    manifest["versions"]["scikit-learn"] = read_manifest.__globals__["package_versions"]()[
+        "scikit-learn"
+    ]
+    (path / MANIFEST).write_text(json.dumps(manifest))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read_manifest(path)
+
+
+def test_skops_refuses_untrusted_types(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    from topics._io import dump_estimator
+
+    model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    dump_estimator(model, tmp_path / "lr.skops")
+    loaded = load_estimator(tmp_path / "lr.skops", trusted=[])
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)
+    from sklearn.preprocessing import FunctionTransformer
+
+    dump_estimator(FunctionTransformer(func=json.dumps), tmp_path / "fn.skops")
+    with pytest.raises(ModelFormatError, match=r"not on the trusted list: json\.dumps"):
+        load_estimator(tmp_path / "fn.skops", trusted=[])
+    (tmp_path / "bad.skops").write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(ModelFormatError, match=r"bad\.skops"):
+        load_estimator(tmp_path / "bad.skops", trusted=[])

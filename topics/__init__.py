@@ -1,0 +1,59 @@
+"""topics: topic models, theme classifiers and HTML trend reports for press releases.
+
+The public API, one call per CLI command::
+
+    corpus = topics.load_corpus("seeds/")          # topics ingest
+    model = topics.train(corpus)                    # topics train
+    model.save("models/default")
+    model = topics.load("models/default")           # topics info / predict
+    model.predict(["Korea expands rare earth reserves"])
+    topics.build_report(model, corpus, out="reports/trends.html")   # topics report
+
+Attributes are imported lazily so that ``import topics`` (and ``topics --help``) stays instant.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_corpus": "topics.corpus",
+    "Corpus": "topics.corpus",
+    "train": "topics.model",
+    "load": "topics.model",
+    "Model": "topics.model",
+    "build_report": "topics.jobs",
+    "default_taxonomy": "topics.themes",
+    "Taxonomy": "topics.themes",
+    "TopicsError": "topics.errors",
+    "CorpusError": "topics.errors",
+    "ThemeError": "topics.errors",
+    "ModelFormatError": "topics.errors",
+    "TrainingError": "topics.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:
+    from topics.corpus import Corpus, load_corpus
+    from topics.errors import CorpusError, ModelFormatError, ThemeError, TopicsError, TrainingError
+    from topics.model import Model, load, train
+    from topics.jobs import build_report
+    from topics.themes import Taxonomy, default_taxonomy
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'topics' has no attribute {name!r}") from None
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

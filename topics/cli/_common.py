@@ -1,0 +1,167 @@
+"""What every command shares: error mapping, stderr console, progress display."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+VERBOSE_HELP = "Show tracebacks on errors."
+QUIET_HELP = "No progress display on stderr."
+
+
+def handles_errors(func: F) -> F:
+    """Map the library's :class:`TopicsError` to ``Error: ...`` on stderr and exit code 1.
+
+    The wrapped command must take a ``verbose`` keyword; with it, the traceback is shown too.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from topics.errors import TopicsError
+
+        try:
+            return func(*args, **kwargs)
+        except TopicsError as exc:
+            if kwargs.get("verbose"):
+                raise
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def stderr_console(quiet: bool = False):
+    """A rich console on stderr (quiet or not a terminal: nothing animated)."""
+    from rich.console import Console
+
+    return Console(stderr=True, quiet=quiet)
+
+
+@contextmanager
+def progress(quiet: bool = False) -> Iterator[Callable[[str, float | None], None]]:
+    """Yield a ``callback(message, fraction)`` that draws a progress line on stderr.
+
+    The library reports progress through such callbacks and never prints. When stderr is not a
+    terminal, or with ``--quiet``, messages are written as plain lines (or not at all).
+    """
+    if quiet:
+        yield lambda message, fraction=None: None
+        return
+    if not sys.stderr.isatty():
+
+        def plain(message: str, fraction: float | None = None) -> None:
+            if fraction is None or fraction >= 1.0:
+                typer.echo(message, err=True)
+
+        yield plain
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=stderr_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=1.0)
+
+        def update(message: str, fraction: float | None = None) -> None:
+            bar.update(task, description=message, completed=fraction or 0.0)
+
+        yield update
+
+
+# --- options shared by the commands that read a corpus (ingest, train, report, evaluate) ---
+
+CorpusPaths = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files or folders of releases (seed .txt format, CSV/TSV, JSONL[.gz], Parquet, "
+        "a folder of .txt/.md), or a corpus written by `topics ingest`. Default: the bundled seeds.",
+        show_default=False,
+    ),
+]
+TextColumn = Annotated[str | None, typer.Option(help="Column holding the body text.")]
+TitleColumn = Annotated[str | None, typer.Option(help="Column holding the title.")]
+DateColumn = Annotated[str | None, typer.Option(help="Column holding the date.")]
+CategoryColumn = Annotated[str | None, typer.Option(help="Column holding the category.")]
+LabelsColumn = Annotated[
+    str | None, typer.Option(help="Column holding gold labels (a label or a list).")
+]
+IdColumn = Annotated[str | None, typer.Option(help="Column holding a document id.")]
+Encoding = Annotated[
+    str | None,
+    typer.Option(help="Text encoding (e.g. utf-8, cp949, euc-kr). Default: detected per file."),
+]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)]
+Force = Annotated[bool, typer.Option("--force", "-f", help="Replace an existing output.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+def default_seeds() -> Path:
+    """The bundled sample corpus: ``topics/_seeds`` in a wheel, ``seeds/`` in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    from topics.errors import CorpusError
+
+    raise CorpusError("the bundled seeds are not installed", "pass the paths of your releases")
+
+
+def read_corpus(
+    paths: list[Path] | None,
+    *,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    date_column: str | None = None,
+    category_column: str | None = None,
+    labels_column: str | None = None,
+    id_column: str | None = None,
+    encoding: str | None = None,
+    progress: Callable[[str, float | None], None] | None = None,
+):
+    """Load the corpus named on the command line (the bundled seeds when none is named)."""
+    from topics.corpus import load_corpus
+
+    return load_corpus(
+        paths or [default_seeds()],
+        text_column=text_column,
+        title_column=title_column,
+        date_column=date_column,
+        category_column=category_column,
+        labels_column=labels_column,
+        id_column=id_column,
+        encoding=encoding,
+        progress=progress,
+    )
+
+
+def echo_json(data: Any) -> None:
+    """Print JSON on stdout (dates and numpy scalars as plain values)."""
+    import json
+
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)

@@ -1,0 +1,42 @@
+"""The corpus table: one row per release, the same columns whatever the input format.
+
+Every step downstream (themes, classifiers, topic model, trends, report) reads these columns.
+"""
+
+from __future__ import annotations
+
+#: Stable id derived from the normalised content (16 hex chars); unchanged when files are renamed.
+ID = "id"
+#: ``datetime64[ns]``; ``NaT`` when no date could be established.
+DATE = "date"
+#: ``"explicit"`` (a date field or ``dateYYYY-MM-DD`` line), ``"inferred"`` (from the text) or ``"missing"``.
+DATE_PROVENANCE = "date_provenance"
+TITLE = "title"
+#: Body text, cleaned (Unicode NFC, whitespace normalised, web boilerplate removed).
+TEXT = "text"
+#: Category from the input when present (e.g. ``"FTA/Economic Cooperation"``), else ``<NA>``.
+CATEGORY = "category"
+#: Gold labels carried by the input (list of str; empty list when none).
+LABELS = "labels"
+#: File the record came from, and its 1-based position in that file.
+SOURCE = "source"
+POSITION = "position"
+#: Id of the representative of the record's duplicate group (its own id when it is one).
+DUP_GROUP = "dup_group"
+#: ``True`` for a record merged into another's group (not counted again in trends).
+IS_DUPLICATE = "is_duplicate"
+#: ``"exact"`` or ``"near"`` for merged records, ``<NA>`` for representatives.
+DUP_KIND = "dup_kind"
+
+COLUMNS = [
+    ID, DATE, DATE_PROVENANCE, TITLE, TEXT, CATEGORY, LABELS,
+    SOURCE, POSITION, DUP_GROUP, IS_DUPLICATE, DUP_KIND,
+]
+
+PROVENANCES = ("explicit", "inferred", "missing")
+
+
+def document_text(title: str | None, text: str | None) -> str:
+    """The text models see for one release: title and body joined by a blank line."""
+    parts = [p for p in (title, text) if p]
+    return "\n\n".join(parts)

@@ -1,0 +1,207 @@
+"""The model directory: a versioned manifest, sha256 of every file, atomic writes, safe loading.
+
+Layout (one directory per model, spaCy-style)::
+
+    models/NAME/
+      manifest.json        schema version, versions, seed, corpus fingerprint, parameters,
+                           metrics, components and the sha256 of every other file
+      <component>/...      one sub-directory per component, written by its own ``save``
+
+Nothing here unpickles. Components write JSON, ``.npz`` (no object arrays) and ``skops`` files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import warnings
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from topics._io import read_json, write_json
+from topics.errors import ModelFormatError, TopicsError
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+
+#: Distributions whose versions are recorded, and compared on load.
+TRACKED_PACKAGES = (
+    "topics",
+    "numpy",
+    "scipy",
+    "pandas",
+    "scikit-learn",
+    "skops",
+    "bertopic",
+    "umap-learn",
+    "hdbscan",
+)
+
+
+class VersionDriftWarning(UserWarning):
+    """A model is loaded with other versions of its dependencies than it was saved with."""
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the tracked distributions (``None`` when absent)."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in TRACKED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _hash_tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): sha256_file(p)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def save_directory(
+    path: Path,
+    writers: Mapping[str, Callable[[Path], None]],
+    manifest: dict[str, Any],
+    *,
+    force: bool = False,
+) -> Path:
+    """Write a model directory atomically.
+
+    Each writer receives an empty sub-directory named by its key. Everything is written to a
+    temporary sibling first and renamed into place at the end, so a failed or interrupted save
+    leaves no half-written model, and an existing model is replaced only with ``force``.
+
+    Parameters
+    ----------
+    path : Path
+        Target directory.
+    writers : mapping of str to callable
+        Component name → function writing that component into the directory it is given.
+    manifest : dict
+        JSON-able fields to record; ``schema_version``, ``created``, ``versions``, ``components``
+        and ``files`` are filled in here.
+    force : bool
+        Replace an existing model.
+
+    Returns
+    -------
+    Path
+        The directory written.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise TopicsError(f"{path} already exists", "pass --force (force=True) to replace it")
+    if path.exists() and not (path / MANIFEST).is_file():
+        raise TopicsError(
+            f"{path} exists and is not a model directory", "choose another path or remove it"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for name, write in writers.items():
+            sub = tmp / name
+            sub.mkdir()
+            write(sub)
+        full = {
+            "schema_version": SCHEMA_VERSION,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "versions": package_versions(),
+            **manifest,
+            "components": sorted(writers),
+            "files": _hash_tree(tmp),
+        }
+        write_json(tmp / MANIFEST, full)
+        old = None
+        if path.exists():
+            old = path.parent / f".{path.name}.old-{os.getpid()}"
+            path.rename(old)
+        tmp.rename(path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def read_manifest(path: Path, *, verify: bool = True) -> dict[str, Any]:
+    """Read and check a model directory's manifest.
+
+    Refuses an unknown schema version, checks the sha256 of every file listed (a tampered or
+    truncated file is named), and warns with :class:`VersionDriftWarning` when the installed
+    versions of tracked packages differ from those the model was saved with.
+
+    Raises
+    ------
+    ModelFormatError
+        Missing directory or manifest, unknown schema, missing or altered file.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelFormatError(
+            f"{path}: no model directory here", "train one with `topics train --out PATH`"
+        )
+    manifest = read_json(path / MANIFEST)
+    if not isinstance(manifest, dict) or "schema_version" not in manifest:
+        raise ModelFormatError(f"{path / MANIFEST}: not a topics model manifest")
+    version = manifest["schema_version"]
+    if version != SCHEMA_VERSION:
+        raise ModelFormatError(
+            f"{path}: model schema version {version!r} is not supported "
+            f"(this toolkit reads version {SCHEMA_VERSION})",
+            "re-train the model with this version of topics, or install the version that wrote it",
+        )
+    if verify:
+        files = manifest.get("files", {})
+        for rel, expected in files.items():
+            file = path / rel
+            if not file.is_file():
+                raise ModelFormatError(f"{file}: listed in the manifest but missing", "re-train")
+            if sha256_file(file) != expected:
+                raise ModelFormatError(
+                    f"{file}: contents differ from the manifest's sha256 (tampered or truncated)",
+                    "re-train the model or restore the file from a trusted copy",
+                )
+        extra = sorted(set(_hash_tree(path)) - set(files))
+        if extra:
+            raise ModelFormatError(
+                f"{path}: files not listed in the manifest: {', '.join(extra)}",
+                "remove them or re-train the model",
+            )
+    _warn_on_drift(path, manifest.get("versions", {}))
+    return manifest
+
+
+def _warn_on_drift(path: Path, saved: Mapping[str, str | None]) -> None:
+    current = package_versions()
+    drift = [
+        f"{name} {saved[name]} → {current.get(name)}"
+        for name in TRACKED_PACKAGES
+        if name in saved and saved[name] != current.get(name)
+    ]
+    if drift:
+        warnings.warn(
+            f"{path}: saved with other package versions ({'; '.join(drift)}); "
+            "predictions may differ — re-train to be sure",
+            VersionDriftWarning,
+            stacklevel=3,
+        )
