@@ -1,0 +1,214 @@
+"""Distinguishing terms (weighted log-odds, Monroe et al. 2008) and representative releases.
+
+Term counts are summed per group (a theme, a period) into a long table ``group, term, count``;
+tables from separate batches add up with :func:`combine_term_counts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from topics.errors import TopicsError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Words of two or more letters (any script); digits and punctuation are not terms.
+TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+TERM_COLUMNS = ["group", "term", "count"]
+
+
+def term_counts(texts: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
+    """Count terms per group of documents.
+
+    Tokens are lower-cased words of two or more letters, English stop words removed (scikit-learn's
+    list); the vocabulary is not learnt, so counts from different batches are comparable.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n_docs
+    groups : DataFrame of shape (n_docs, n_groups), bool
+        ``True`` where a document belongs to a group (column name = group id); groups may overlap.
+
+    Returns
+    -------
+    DataFrame with columns ``group``, ``term``, ``count`` (non-zero counts only), sorted by group
+    (column order) then term.
+    """
+    import pandas as pd
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if len(texts) != len(groups):
+        raise TopicsError(
+            f"term_counts: {len(texts)} texts for {len(groups)} group rows",
+            "pass one group row per text, in the same order",
+        )
+    names = [str(c) for c in groups.columns]
+    texts = ["" if t is None or t != t else str(t) for t in texts]
+    if not any(texts):
+        return _empty_terms()
+    vectorizer = CountVectorizer(
+        lowercase=True, stop_words="english", token_pattern=TOKEN_PATTERN, dtype=np.int64
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # only stop words
+        return _empty_terms()
+    member = sparse.csr_matrix(groups.to_numpy(dtype=np.int64))
+    per_group = (member.T @ matrix).tocoo()
+    vocab = vectorizer.get_feature_names_out()
+    out = pd.DataFrame(
+        {
+            "group": np.asarray(names, dtype=object)[per_group.row],
+            "term": vocab[per_group.col].astype(object),
+            "count": per_group.data.astype(np.int64),
+        }
+    )
+    out = out[out["count"] > 0]
+    order = {g: i for i, g in enumerate(names)}
+    out = out.assign(_g=out["group"].map(order)).sort_values(["_g", "term"], kind="stable")
+    return out.drop(columns="_g").reset_index(drop=True)
+
+
+def _empty_terms() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "group": pd.Series([], dtype=str),
+            "term": pd.Series([], dtype=str),
+            "count": pd.Series([], dtype=np.int64),
+        }
+    )
+
+
+def combine_term_counts(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Add up term count tables from separate batches (same group ids)."""
+    import pandas as pd
+
+    tables = list(tables)
+    if not tables:
+        raise TopicsError("combine_term_counts: no tables given", "pass at least one table")
+    both = pd.concat(tables, ignore_index=True)
+    order = list(dict.fromkeys(both["group"]))
+    out = both.groupby(["group", "term"], sort=False, as_index=False)["count"].sum()
+    out = out.assign(_g=out["group"].map({g: i for i, g in enumerate(order)}))
+    out = out.sort_values(["_g", "term"], kind="stable").drop(columns="_g")
+    return out.reset_index(drop=True)
+
+
+def weighted_log_odds(
+    counts: pd.DataFrame,
+    background: pd.Series,
+    *,
+    prior_size: float | None = None,
+    top: int = 10,
+    min_count: int = 2,
+) -> pd.DataFrame:
+    """Terms that distinguish each group from the rest, by weighted log-odds.
+
+    Monroe, Colaresi & Quinn (2008), "Fightin' Words", eq. 16 and 22: with an informative Dirichlet
+    prior ``alpha_w = prior_size * background_w / N_background``, the log-odds ratio of term ``w``
+    between group ``i`` and the rest ``j`` (background minus the group) is
+    ``delta = log((y_iw + a_w) / (n_i + a0 - y_iw - a_w)) - log((y_jw + a_w) / (n_j + a0 - y_jw -
+    a_w))``, its variance ``1 / (y_iw + a_w) + 1 / (y_jw + a_w)``, and terms are ranked by the
+    z-score ``delta / sqrt(variance)``.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Term counts per group (``group, term, count``), e.g. from :func:`term_counts`.
+    background : Series
+        Term counts of the whole corpus the groups are drawn from (index: term).
+    prior_size : float, optional
+        ``a0``, the weight of the prior in tokens; defaults to the background size (the prior
+        is the background counts themselves).
+    top : int
+        Terms kept per group.
+    min_count : int
+        A term must occur at least this often in the group to be listed.
+
+    Returns
+    -------
+    DataFrame with columns ``group``, ``term``, ``count``, ``log_odds``, ``z``: the ``top`` terms
+    per group with positive z, strongest first.
+    """
+    import pandas as pd
+
+    columns = ["group", "term", "count", "log_odds", "z"]
+    background = background[background > 0].astype(float)
+    n_bg = float(background.sum())
+    if not len(counts) or n_bg == 0:
+        return pd.DataFrame({c: [] for c in columns})
+    a0 = float(prior_size) if prior_size else n_bg
+    frame = counts[counts["term"].isin(background.index)].copy()
+    frame["y_bg"] = frame["term"].map(background).to_numpy(dtype=float)
+    frame["alpha"] = a0 * frame["y_bg"] / n_bg
+    n_group = frame.groupby("group", sort=False)["count"].transform("sum").to_numpy(dtype=float)
+    y_i = frame["count"].to_numpy(dtype=float)
+    y_j = np.maximum(frame["y_bg"].to_numpy() - y_i, 0.0)
+    n_j = np.maximum(n_bg - n_group, 0.0)
+    alpha = frame["alpha"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((y_i + alpha) / (n_group + a0 - y_i - alpha)) - np.log(
+            (y_j + alpha) / (n_j + a0 - y_j - alpha)
+        )
+        z = delta / np.sqrt(1.0 / (y_i + alpha) + 1.0 / (y_j + alpha))
+    frame["log_odds"] = delta
+    frame["z"] = z
+    frame = frame[(frame["count"] >= min_count) & np.isfinite(frame["z"]) & (frame["z"] > 0)]
+    order = {g: i for i, g in enumerate(dict.fromkeys(counts["group"]))}
+    frame = frame.assign(_g=frame["group"].map(order))
+    frame = frame.sort_values(["_g", "z", "term"], ascending=[True, False, True], kind="stable")
+    frame = frame.groupby("group", sort=False).head(top)
+    return frame[columns].reset_index(drop=True)
+
+
+def top_documents(
+    scores: pd.DataFrame, eligible: pd.DataFrame, keys: pd.Series | None = None, k: int = 5
+) -> pd.DataFrame:
+    """The ``k`` highest-scoring eligible documents per series (and per key, e.g. period).
+
+    Parameters
+    ----------
+    scores : DataFrame of shape (n_docs, n_series)
+        Scores (e.g. calibrated theme probabilities).
+    eligible : DataFrame of shape (n_docs, n_series), bool
+        Which (document, series) pairs may be chosen (e.g. the theme decision, duplicates off).
+    keys : Series of shape (n_docs,), optional
+        Grouping within each series (e.g. the period); missing keys are left out.
+    k : int
+
+    Returns
+    -------
+    DataFrame with columns ``series``, ``key`` (when ``keys`` given), ``row`` (0-based position
+    in ``scores``) and ``score``; highest score first, ties broken by position. Top-k tables of
+    batches merge by concatenating and applying the same selection again.
+    """
+    import pandas as pd
+
+    values = scores.to_numpy(dtype=float)
+    mask = eligible.to_numpy(dtype=bool) & np.isfinite(values)
+    rows, cols = np.nonzero(mask)
+    frame = pd.DataFrame(
+        {
+            "series": np.asarray([str(c) for c in scores.columns], dtype=object)[cols],
+            "_col": cols,
+            "row": rows,
+            "score": values[rows, cols],
+        }
+    )
+    by = ["_col"]
+    if keys is not None:
+        key_values = pd.Series(keys).reset_index(drop=True)
+        frame["key"] = key_values.to_numpy()[rows]
+        frame = frame[frame["key"].notna()]
+        by.append("key")
+    frame = frame.sort_values([*by, "score", "row"], ascending=[True] * len(by) + [False, True])
+    frame = frame.groupby(by, sort=False).head(k)
+    cols_out = ["series", "key", "row", "score"] if keys is not None else ["series", "row", "score"]
+    return frame[cols_out].reset_index(drop=True)
