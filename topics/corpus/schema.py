@@ -9,7 +9,8 @@ from __future__ import annotations
 ID = "id"
 #: ``datetime64[ns]``; ``NaT`` when no date could be established.
 DATE = "date"
-#: ``"explicit"`` (a date field or ``dateYYYY-MM-DD`` line), ``"inferred"`` (from the text) or ``"missing"``.
+#: ``"explicit"`` (a date field or ``dateYYYY-MM-DD`` line), ``"inferred"`` (from the text)
+#: or ``"missing"``.
 DATE_PROVENANCE = "date_provenance"
 TITLE = "title"
 #: Body text, cleaned (Unicode NFC, whitespace normalised, web boilerplate removed).
@@ -29,9 +30,23 @@ IS_DUPLICATE = "is_duplicate"
 DUP_KIND = "dup_kind"
 
 COLUMNS = [
-    ID, DATE, DATE_PROVENANCE, TITLE, TEXT, CATEGORY, LABELS,
-    SOURCE, POSITION, DUP_GROUP, IS_DUPLICATE, DUP_KIND,
+    ID,
+    DATE,
+    DATE_PROVENANCE,
+    TITLE,
+    TEXT,
+    CATEGORY,
+    LABELS,
+    SOURCE,
+    POSITION,
+    DUP_GROUP,
+    IS_DUPLICATE,
+    DUP_KIND,
 ]
+
+#: Extra column holding the input's own record id, when it has one (``id`` is always the
+#: content id).
+SOURCE_ID = "source_id"
 
 PROVENANCES = ("explicit", "inferred", "missing")
 

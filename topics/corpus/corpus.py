@@ -1,0 +1,237 @@
+"""``load_corpus``: files in, one clean, dated, de-duplicated table out; and the :class:`Corpus`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topics.corpus import schema
+from topics.corpus.dedup import NEAR_THRESHOLD, NEAR_WINDOW_DAYS
+from topics.corpus.readers import FORMATS, Mapping, find_files, read_file
+from topics.corpus.report import IngestReport
+from topics.errors import CorpusError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Progress = Callable[[str, float | None], None]
+_METADATA_KEY = b"topics.corpus"
+SOURCE_ID = schema.SOURCE_ID
+
+
+class Corpus:
+    """A corpus of releases: the table (:attr:`frame`) and the account of its ingest.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The columns of :data:`schema.COLUMNS` in that order, then any extra input columns.
+        Merged duplicates are rows too (``is_duplicate`` true); rejected records are not.
+    report : IngestReport, optional
+    """
+
+    def __init__(self, frame: pd.DataFrame, report: IngestReport | None = None) -> None:
+        self.frame = frame
+        self.report = report if report is not None else IngestReport()
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __repr__(self) -> str:
+        return f"Corpus({len(self.frame)} records, {len(self.documents())} documents)"
+
+    def documents(self) -> pd.DataFrame:
+        """The frame without merged duplicates (one row per document), index reset."""
+        frame = self.frame[~self.frame[schema.IS_DUPLICATE].astype(bool)]
+        return frame.reset_index(drop=True)
+
+    def texts(self) -> list[str]:
+        """The text models see, for each row of :meth:`documents` (title and body)."""
+        docs = self.documents()
+        return [
+            schema.document_text(title, text)
+            for title, text in zip(docs[schema.TITLE], docs[schema.TEXT], strict=True)
+        ]
+
+    def to_parquet(self, path: str | Path) -> None:
+        """Write the frame to a Parquet file, with the ingest report in its metadata."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(self.frame, preserve_index=False)
+        metadata = dict(table.schema.metadata or {})
+        metadata[_METADATA_KEY] = json.dumps(
+            {"report": self.report.to_dict()}, ensure_ascii=False, default=str
+        ).encode("utf-8")
+        pq.write_table(table.replace_schema_metadata(metadata), Path(path))
+
+    @classmethod
+    def read_parquet(cls, path: str | Path) -> Corpus:
+        """Read a corpus written by :meth:`to_parquet` (frame and report identical).
+
+        Raises
+        ------
+        CorpusError
+            If the file is missing, not Parquet, or not a corpus written by ``topics ingest``.
+        """
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        try:
+            table = pq.read_table(path)
+        except FileNotFoundError as exc:
+            raise CorpusError(f"{path}: no such file", "run `topics ingest` first") from exc
+        except Exception as exc:
+            raise CorpusError(
+                f"{path}: not a readable Parquet file ({type(exc).__name__})",
+                "write the corpus again with `topics ingest`",
+            ) from exc
+        metadata = (table.schema.metadata or {}).get(_METADATA_KEY)
+        if metadata is None:
+            raise CorpusError(
+                f"{path}: a Parquet file, but not a corpus written by `topics ingest`",
+                "ingest it first: topics ingest FILE -o corpus.parquet",
+            )
+        frame = table.to_pandas()
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = [_plain(v) for v in frame[column]]
+        report = IngestReport.from_dict(json.loads(metadata)["report"])
+        return cls(frame, report)
+
+
+def _plain(value: Any) -> Any:
+    """Arrays that Parquet gives back for list cells, as lists again."""
+    if hasattr(value, "tolist") and not isinstance(value, str) and getattr(value, "ndim", 0) == 1:
+        return [_plain(v) for v in value.tolist()]
+    return value
+
+
+def is_corpus_file(path: Path) -> bool:
+    """Whether ``path`` is a Parquet corpus written by ``topics ingest``."""
+    if not path.is_file() or path.suffix.lower() not in (".parquet", ".pq"):
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        return _METADATA_KEY in (pq.read_schema(path).metadata or {})
+    except Exception:
+        return False
+
+
+def load_corpus(
+    paths: str | Path | Sequence[str | Path],
+    *,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    date_column: str | None = None,
+    category_column: str | None = None,
+    labels_column: str | None = None,
+    id_column: str | None = None,
+    columns: Sequence[str] | None = None,
+    encoding: str | None = None,
+    format: str | None = None,
+    dedup: bool = True,
+    near_threshold: float = NEAR_THRESHOLD,
+    near_window_days: float | None = NEAR_WINDOW_DAYS,
+    infer_dates: bool = True,
+    progress: Progress | None = None,
+) -> Corpus:
+    """Read releases from files and folders into a clean, dated, de-duplicated :class:`Corpus`.
+
+    Parameters
+    ----------
+    paths : str, Path or a sequence of them
+        Files or folders: seed/plain ``.txt``/``.md``, CSV, TSV, JSON Lines (``.gz`` too),
+        Parquet. A single Parquet file written by ``topics ingest`` is read back as it is.
+    text_column, title_column, date_column, category_column, labels_column, id_column : str
+        Input columns for each role; by default detected (``text``/``body``/``content``,
+        ``title``/``headline``, ``date``, ``category``, ``labels``/``label``/``topics``, ``id``).
+        The input's id is kept in the extra column ``source_id``; ``id`` is always the content id.
+    columns : sequence of str, optional
+        Names for the columns of a CSV/TSV without a header row (e.g. ``["text", "split",
+        "labels"]`` for OCTIS's ``corpus.tsv``).
+    encoding : str, optional
+        Text encoding of every file (strict). Default: UTF-8 with or without BOM, else detected
+        (CP949/EUC-KR and others).
+    format : str, optional
+        One of ``txt``, ``md``, ``csv``, ``tsv``, ``jsonl``, ``parquet``; default: by extension.
+    dedup : bool
+        Group exact and near duplicates (``False``: every record is its own group).
+    near_threshold : float
+        Minimum word-3-gram containment of the shorter release in the longer one.
+    near_window_days : float, optional
+        Near-duplicates must be dated this close (undated records: no limit); ``None``: no limit.
+    infer_dates : bool
+        Take a full date stated in the text when the record has no explicit date.
+    progress : callable, optional
+        ``progress(message, fraction)`` for long work.
+
+    Returns
+    -------
+    Corpus
+
+    Raises
+    ------
+    CorpusError
+        Missing path, empty, binary or undecodable file, no text column, no record at all.
+
+    Notes
+    -----
+    Per-record problems never stop the ingest:
+
+    * a record whose title and text are both empty is *rejected* (``report.rejected``: source,
+      position, field, reason);
+    * a date value that cannot be read keeps the record, undated (``missing``, not guessed from
+      the text), with a *warning* (``report.warnings``) naming the value;
+    * an input column named like a corpus column (``source``, ``position``...) is kept as
+      ``input_<name>``.
+
+    ``records_read == kept + merged_exact + merged_near + len(rejected)`` always holds.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise CorpusError("no input path given", "pass files or folders of releases")
+    if format is not None and format not in FORMATS:
+        raise CorpusError(f"unknown format {format!r}", f"use one of: {', '.join(FORMATS)}")
+    if not 0 < near_threshold <= 1:
+        raise CorpusError(f"near_threshold={near_threshold} is not in (0, 1]", "use e.g. 0.4")
+    if len(paths) == 1 and format is None and is_corpus_file(paths[0]):
+        return Corpus.read_parquet(paths[0])
+    mapping = Mapping(
+        text=text_column,
+        title=title_column,
+        date=date_column,
+        category=category_column,
+        labels=labels_column,
+        id=id_column,
+        columns=list(columns) if columns else None,
+    )
+    files = find_files(paths, format)
+    from topics.corpus.build import build_frame
+
+    report = IngestReport(files=[str(f) for f in files])
+    results = []
+    for number, path in enumerate(files):
+        if progress is not None:
+            progress(f"reading {path.name}", number / len(files))
+        results.append(read_file(path, mapping, encoding=encoding, format=format))
+    frame = build_frame(
+        results,
+        report,
+        dedup=dedup,
+        near_threshold=near_threshold,
+        near_window_days=near_window_days,
+        infer_dates=infer_dates,
+        progress=progress,
+    )
+    if progress is not None:
+        progress("corpus ready", 1.0)
+    return Corpus(frame, report)
+
+
+__all__ = ["SOURCE_ID", "Corpus", "IngestReport", "load_corpus"]

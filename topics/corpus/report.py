@@ -1,0 +1,88 @@
+"""What an ingest did, record by record: the :class:`IngestReport`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: (source file, 1-based record or line, field, reason)
+Problem = tuple[str, int, str, str]
+
+
+@dataclass
+class IngestReport:
+    """An account of every record read: kept, merged as a duplicate, or rejected.
+
+    Invariant: ``records_read == kept + merged_exact + merged_near + len(rejected)``.
+
+    Attributes
+    ----------
+    files : list of str
+        Files read, in order.
+    records_read : int
+        Records found in the files (including rejected ones).
+    kept : int
+        Documents kept: records that represent their duplicate group (or have no duplicate).
+    merged_exact, merged_near : int
+        Records merged into another's group as exact / near duplicates (still in the frame,
+        with ``is_duplicate`` true).
+    rejected : list of (source, position, field, reason)
+        Records left out of the corpus, with the reason.
+    warnings : list of (source, position, field, reason)
+        Records kept despite a problem (e.g. an unreadable date, which leaves the record undated).
+    undated : int
+        Kept documents without a date.
+    date_min, date_max : str or None
+        ISO dates of the earliest and latest kept document.
+    provenance : dict of str to int
+        Kept documents by date provenance (``explicit``, ``inferred``, ``missing``).
+    duplicate_groups : list of dict
+        One entry per group with merged records: ``representative`` (id, title, source, position)
+        and ``members`` (the same, plus ``kind``: ``"exact"`` or ``"near"``).
+    """
+
+    files: list[str] = field(default_factory=list)
+    records_read: int = 0
+    kept: int = 0
+    merged_exact: int = 0
+    merged_near: int = 0
+    rejected: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    undated: int = 0
+    date_min: str | None = None
+    date_max: str | None = None
+    provenance: dict[str, int] = field(default_factory=dict)
+    duplicate_groups: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def files_read(self) -> int:
+        """Number of files read."""
+        return len(self.files)
+
+    @property
+    def merged(self) -> int:
+        """Records merged as duplicates, exact and near."""
+        return self.merged_exact + self.merged_near
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (problems as objects with named fields)."""
+        data = asdict(self)
+        for key in ("rejected", "warnings"):
+            data[key] = [
+                {"source": s, "position": p, "field": f, "reason": r}
+                for s, p, f, r in getattr(self, key)
+            ]
+        data["files_read"] = self.files_read
+        data["merged"] = self.merged
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IngestReport:
+        """Inverse of :meth:`to_dict`."""
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        for key in ("rejected", "warnings"):
+            values[key] = [
+                (p["source"], int(p["position"]), p["field"], p["reason"])
+                for p in values.get(key, [])
+            ]
+        return cls(**values)
