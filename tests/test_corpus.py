@@ -375,3 +375,17 @@ def test_explicit_dates_across_centuries_and_formats():
         parse_date("1500-01-01")
     with pytest.raises(ValueError, match="cannot read 'soon'"):
         parse_date("soon")
+
+
+def test_only_the_lead_of_a_release_dates_it():
+    import datetime as dt
+
+    from topics.corpus.dates import LEAD_CHARS, resolve_date
+
+    lead = "On 17 April 2025, the ministry announced an agreement. "
+    history = "x " * LEAD_CHARS + "The treaty was first signed on 5 March 1999."
+    assert resolve_date(None, lead + history, infer=True)[:2] == (
+        dt.datetime(2025, 4, 17),
+        "inferred",
+    )
+    assert resolve_date(None, "No date up front. " + history, infer=True)[:2] == (None, "missing")

@@ -49,6 +49,11 @@ _AFTER = (
     re.compile(r"-(\d{1,2})-(\d{1,2})(?!\d)"),
     re.compile(r"\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"),
 )
+#: Only the lead of a release is searched for its date: releases state the event's date up front
+#: ("On 17 April 2025, ..."), while dates further down are usually history ("the 2019 agreement
+#: signed on 5 March 2019") and would date the release wrongly.
+LEAD_CHARS = 1000
+
 #: Explicit dates must fit pandas' ``datetime64[ns]`` (1677-09-21 to 2262-04-11).
 _MIN_YEAR, _MAX_YEAR = 1678, 2261
 
@@ -171,7 +176,8 @@ def resolve_date(
     An explicit ``value`` that reads as a date gives ``"explicit"``; one that does not leaves
     the record ``"missing"`` with the reason (the text is not searched: an unreadable date is
     reported, not replaced by a guess). Without a value, a full date stated in ``text`` gives
-    ``"inferred"`` (when ``infer``), else ``"missing"``.
+    ``"inferred"`` (when ``infer``), else ``"missing"``. Only the lead of the text (its first
+    :data:`LEAD_CHARS` characters after the title) is searched.
     """
     if value is not None:
         try:
@@ -181,7 +187,7 @@ def resolve_date(
         if found is not None:
             return found, "explicit", None
     if infer:
-        found = infer_date(text)
+        found = infer_date(text[:LEAD_CHARS])
         if found is not None:
             return found, "inferred", None
     return None, "missing", None
