@@ -1,0 +1,250 @@
+"""Building blocks shared by the classifiers: features, one linear SVM per class, Platt scaling,
+cross-validated thresholds. Plain functions on arrays; the estimators in this package wire them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from topics.errors import TrainingError
+
+Progress = Callable[[str, float | None], None]
+
+#: Probability a class without positive (negative) training examples is given.
+_EPS = 1e-9
+#: A tuned threshold selects at most this many documents per positive example.
+MAX_SELECTED_RATIO = 2.0
+#: Decision value assumed in a fold where a class has no positive (negative) example.
+_ABSENT_SCORE = 1.0
+
+
+def noop(message: str, fraction: float | None = None) -> None:
+    return None
+
+
+def make_vectorizer(params: dict[str, Any], n_documents: int) -> Any:
+    """TF-IDF features (sublinear tf, l2 norm); ``min_df="auto"`` is 2 from 200 documents on."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    min_df = params["min_df"]
+    if min_df == "auto":
+        min_df = 2 if n_documents >= 200 else 1
+    return TfidfVectorizer(
+        sublinear_tf=params["sublinear_tf"],
+        ngram_range=tuple(params["ngram_range"]),
+        min_df=min_df,
+        max_features=params["max_features"],
+        strip_accents="unicode",
+        dtype=np.float64,
+    )
+
+
+def vectorize(vectorizer: Any, texts: Sequence[str]) -> Any:
+    """Fit ``vectorizer``; an empty vocabulary becomes a :class:`TrainingError`."""
+    try:
+        return vectorizer.fit_transform(texts)
+    except ValueError as exc:
+        raise TrainingError(
+            f"no usable words in the {len(texts)} training texts ({exc})",
+            "check that the documents have text",
+        ) from exc
+
+
+def fit_linear(
+    X: Any, Y: np.ndarray, *, C: float, class_weight: str | None, random_state: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One linear SVM per column of ``Y``.
+
+    Parameters
+    ----------
+    X : sparse matrix of shape (n_documents, n_features)
+    Y : ndarray of bool, shape (n_documents, n_classes)
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features, n_classes)
+        Zero for a class whose column is constant (nothing to learn).
+    intercept : ndarray of shape (n_classes,)
+        ``±_ABSENT_SCORE`` for a constant column (its sign).
+    """
+    from sklearn.svm import LinearSVC
+
+    n_classes = Y.shape[1]
+    coef = np.zeros((X.shape[1], n_classes))
+    intercept = np.zeros(n_classes)
+    for j in range(n_classes):
+        y = Y[:, j]
+        if y.all() or not y.any():
+            intercept[j] = _ABSENT_SCORE if y.all() else -_ABSENT_SCORE
+            continue
+        model = LinearSVC(C=C, class_weight=class_weight, random_state=random_state)
+        model.fit(X, y)
+        coef[:, j] = model.coef_[0]
+        intercept[j] = model.intercept_[0]
+    return coef, intercept
+
+
+def decision(X: Any, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """Decision values, ndarray of shape (n_documents, n_classes)."""
+    return np.asarray(X @ coef) + intercept
+
+
+def out_of_fold_scores(
+    X: Any,
+    Y: np.ndarray,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    *,
+    C: float,
+    class_weight: str | None,
+    random_state: int,
+    progress: Progress,
+) -> np.ndarray:
+    """Decision values of every document from the models not trained on it.
+
+    Returns
+    -------
+    ndarray of shape (n_documents, n_classes)
+    """
+    scores = np.zeros(Y.shape)
+    for k, (train, test) in enumerate(folds):
+        progress(f"cross-validation fold {k + 1}/{len(folds)}", k / (len(folds) + 1))
+        coef, intercept = fit_linear(
+            X[train], Y[train], C=C, class_weight=class_weight, random_state=random_state
+        )
+        scores[test] = decision(X[test], coef, intercept)
+    return scores
+
+
+def fit_platt(scores: np.ndarray, Y: np.ndarray, max_iter: int = 100) -> np.ndarray:
+    """Platt scaling per class: ``p = 1 / (1 + exp(-(a·s + b)))`` fitted on held-out scores.
+
+    Newton's method with backtracking (Lin, Lin & Weng 2007), all classes at once, on Platt's
+    smoothed targets ``(n₊+1)/(n₊+2)`` and ``1/(n₋+2)``. A class without positive (or negative)
+    examples gets ``a = 0`` and a constant probability near 0 (or 1).
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_documents, n_classes)
+    Y : ndarray of bool, shape (n_documents, n_classes)
+
+    Returns
+    -------
+    ndarray of shape (2, n_classes)
+        Rows ``a`` (slope, ≥ 1e-6) and ``b`` (offset).
+    """
+    Y = Y.astype(bool)
+    n, _ = Y.shape
+    n_pos = Y.sum(axis=0).astype(float)
+    target = np.where(Y, (n_pos + 1) / (n_pos + 2), 1 / (n - n_pos + 2))
+    s = np.asarray(scores, dtype=float)
+    a = np.zeros(Y.shape[1])
+    b = np.log((n_pos + 1) / (n - n_pos + 1))
+
+    def loss(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        z = s * a + b
+        # cross-entropy with soft targets: log(1 + e^z) - t·z, computed stably
+        return (np.logaddexp(0, z) - target * z).sum(axis=0)
+
+    current = loss(a, b)
+    for _ in range(max_iter):
+        p = 1 / (1 + np.exp(-np.clip(s * a + b, -500, 500)))
+        d = p - target
+        w = np.maximum(p * (1 - p), 1e-12)
+        g_a, g_b = (d * s).sum(axis=0), d.sum(axis=0)
+        h_aa, h_ab, h_bb = (w * s * s).sum(axis=0) + 1e-12, (w * s).sum(axis=0), w.sum(axis=0)
+        det = h_aa * h_bb - h_ab * h_ab
+        det = np.where(np.abs(det) < 1e-300, 1e-300, det)
+        step_a = -(h_bb * g_a - h_ab * g_b) / det
+        step_b = -(h_aa * g_b - h_ab * g_a) / det
+        if max(np.abs(g_a).max(), np.abs(g_b).max()) < 1e-7 * n:
+            break
+        t = np.ones_like(a)
+        for _ in range(30):
+            trial = loss(a + t * step_a, b + t * step_b)
+            worse = trial > current + 1e-4 * t * (g_a * step_a + g_b * step_b)
+            if not worse.any():
+                break
+            t = np.where(worse, t / 2, t)
+        trial = loss(a + t * step_a, b + t * step_b)
+        better = trial < current
+        if not better.any():
+            break
+        a = np.where(better, a + t * step_a, a)
+        b = np.where(better, b + t * step_b, b)
+        current = np.where(better, trial, current)
+    params = np.vstack([np.maximum(a, 1e-6), b])
+    constant = (n_pos == 0) | (n_pos == n)
+    p_const = np.where(n_pos == n, 1 - _EPS, _EPS)
+    params[0, constant] = 0.0
+    params[1, constant] = np.log(p_const[constant] / (1 - p_const[constant]))
+    return params
+
+
+def sigmoid(scores: np.ndarray, platt: np.ndarray) -> np.ndarray:
+    """Calibrated probabilities from decision values, same shape as ``scores``."""
+    z = np.clip(scores * platt[0] + platt[1], -500, 500)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def best_thresholds(
+    proba: np.ndarray,
+    Y: np.ndarray,
+    boundary: np.ndarray,
+    min_f1: float,
+    max_ratio: float = MAX_SELECTED_RATIO,
+) -> np.ndarray:
+    """Per-class probability thresholds maximising F1 on held-out probabilities (SCut).
+
+    A cut may not select more than ``max_ratio`` times as many documents as the class has
+    positives (on small or noisy data the F1-optimal cut otherwise slides to "everything"). A
+    class whose best F1 is at most ``min_f1`` keeps ``boundary`` (the probability at the SVM's
+    own decision boundary): too little evidence to move it.
+
+    Returns
+    -------
+    ndarray of shape (n_classes,)
+    """
+    thresholds = np.array(boundary, dtype=float)
+    for j in range(Y.shape[1]):
+        y = Y[:, j].astype(bool)
+        if not y.any():
+            continue
+        order = np.argsort(-proba[:, j], kind="stable")
+        p, hits = proba[order, j], y[order]
+        f1 = 2 * np.cumsum(hits) / (np.arange(1, len(p) + 1) + y.sum())
+        # a cut is only possible between distinct values
+        distinct = np.r_[p[:-1] > p[1:], True]
+        allowed = np.arange(1, len(p) + 1) <= max(1.0, max_ratio * y.sum())
+        f1 = np.where(distinct & allowed, f1, -1.0)
+        i = int(np.argmax(f1))
+        if f1[i] <= min_f1:
+            continue
+        thresholds[j] = (p[i] + p[i + 1]) / 2 if i + 1 < len(p) else p[i] / 2
+    return thresholds
+
+
+def apply_thresholds(proba: np.ndarray, thresholds: np.ndarray, min_labels: int) -> np.ndarray:
+    """Classes at or above their threshold; with ``min_labels=1`` a row with none gets its most
+    probable class.
+
+    Returns
+    -------
+    ndarray of bool, same shape as ``proba``
+    """
+    decided = proba >= thresholds
+    if min_labels and proba.shape[1]:
+        empty = ~decided.any(axis=1)
+        decided[np.flatnonzero(empty), proba[empty].argmax(axis=1)] = True
+    return decided
+
+
+def multilabel_folds(
+    n: int, n_splits: int, random_state: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import KFold
+
+    splitter = KFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    return list(splitter.split(np.zeros(n)))

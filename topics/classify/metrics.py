@@ -1,0 +1,122 @@
+"""Classification metrics as plain JSON-able dicts (kept with models, printed by the CLI).
+
+Both functions return::
+
+    {
+      "task": "multilabel" | "single_label",
+      "n_documents": int,
+      "micro_precision", "micro_recall", "micro_f1": float,
+      "macro_precision", "macro_recall", "macro_f1": float,   # over the evaluated classes
+      "accuracy": float,            # single-label; exact-match ratio for multilabel
+      "per_class": {class: {"precision", "recall", "f1", "support"}},
+      "left_out": {class: reason},  # classes not evaluated, and why
+    }
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+
+def multilabel_metrics(
+    Y_true: np.ndarray,
+    Y_pred: np.ndarray,
+    classes: Sequence[str],
+    *,
+    left_out: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Micro, macro and per-class scores of multi-label predictions.
+
+    Parameters
+    ----------
+    Y_true, Y_pred : ndarray of bool, shape (n_documents, n_classes)
+    classes : sequence of str, length n_classes
+    left_out : mapping of str to str, optional
+        Classes of ``classes`` to leave out of the scores, with the reason (reported).
+    """
+    left_out = dict(left_out or {})
+    keep = [j for j, c in enumerate(classes) if c not in left_out]
+    Y_true = np.asarray(Y_true, dtype=bool)
+    Y_pred = np.asarray(Y_pred, dtype=bool)
+    out = _scores(Y_true[:, keep], Y_pred[:, keep], [classes[j] for j in keep])
+    out["accuracy"] = (
+        float(np.mean((Y_true[:, keep] == Y_pred[:, keep]).all(axis=1))) if len(Y_true) else 0.0
+    )
+    return {"task": "multilabel", "n_documents": len(Y_true), **out, "left_out": left_out}
+
+
+def single_label_metrics(
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    classes: Sequence[str],
+    *,
+    left_out: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Accuracy, micro, macro and per-class scores of single-label predictions.
+
+    Parameters
+    ----------
+    y_true, y_pred : sequence of str, length n_documents
+    classes : sequence of str
+        Classes to score (a true class outside ``classes`` still counts as an error).
+    left_out : mapping of str to str, optional
+        Classes not evaluated, with the reason (reported only).
+    """
+    y_true = np.asarray([str(v) for v in y_true], dtype=object)
+    y_pred = np.asarray([str(v) for v in y_pred], dtype=object)
+    classes = list(classes)
+    Y_true = (
+        np.stack([y_true == c for c in classes], axis=1)
+        if classes
+        else np.zeros((len(y_true), 0), bool)
+    )
+    Y_pred = (
+        np.stack([y_pred == c for c in classes], axis=1)
+        if classes
+        else np.zeros((len(y_true), 0), bool)
+    )
+    out = _scores(Y_true, Y_pred, classes)
+    out["accuracy"] = float(np.mean(y_true == y_pred)) if len(y_true) else 0.0
+    return {
+        "task": "single_label",
+        "n_documents": len(y_true),
+        **out,
+        "left_out": dict(left_out or {}),
+    }
+
+
+def _scores(Y_true: np.ndarray, Y_pred: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:
+    tp = (Y_true & Y_pred).sum(axis=0).astype(float)
+    fp = (~Y_true & Y_pred).sum(axis=0).astype(float)
+    fn = (Y_true & ~Y_pred).sum(axis=0).astype(float)
+    precision = _ratio(tp, tp + fp)
+    recall = _ratio(tp, tp + fn)
+    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+    per_class = {
+        str(c): {
+            "precision": float(precision[j]),
+            "recall": float(recall[j]),
+            "f1": float(f1[j]),
+            "support": int(tp[j] + fn[j]),
+        }
+        for j, c in enumerate(classes)
+    }
+    TP, FP, FN = tp.sum(), fp.sum(), fn.sum()
+    mean = (lambda v: float(v.mean())) if len(classes) else (lambda v: 0.0)
+    return {
+        "micro_precision": float(_ratio(TP, TP + FP)),
+        "micro_recall": float(_ratio(TP, TP + FN)),
+        "micro_f1": float(_ratio(2 * TP, 2 * TP + FP + FN)),
+        "macro_precision": mean(precision),
+        "macro_recall": mean(recall),
+        "macro_f1": mean(f1),
+        "per_class": per_class,
+    }
+
+
+def _ratio(num: Any, den: Any) -> Any:
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
