@@ -60,9 +60,12 @@ def progress(quiet: bool = False) -> Iterator[Callable[[str, float | None], None
         return
     if not sys.stderr.isatty():
 
+        last: list[str] = [""]
+
         def plain(message: str, fraction: float | None = None) -> None:
-            if fraction is None or fraction >= 1.0:
-                typer.echo(message, err=True)
+            if message != last[0]:
+                last[0] = message
+                typer.echo(f"… {message}", err=True)
 
         yield plain
         return

@@ -1,0 +1,324 @@
+"""TopicModel on the 28 seed releases: topics, persistence, guided use, themes, reproducibility."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from topics.errors import ModelFormatError, TrainingError
+from topics.topic_model import DOMAIN_STOP_WORDS, TopicModel
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+THEMES = {
+    "semiconductors": ["semiconductors", "chips", "semiconductor supply chain"],
+    "critical_minerals": ["critical minerals", "rare metals", "lithium", "graphite"],
+    "exports": ["exports", "trade balance", "export growth"],
+    "trade_negotiations": ["free trade agreement", "FTA negotiations", "CEPA"],
+}
+
+
+def seed_corpus() -> tuple[list[str], list]:
+    """The seed releases (duplicates merged by the corpus reader), as texts and dates."""
+    from topics.corpus import load_corpus
+    from topics.corpus import schema as S
+
+    frame = load_corpus(SEEDS).frame
+    frame = frame[~frame[S.IS_DUPLICATE]]
+    texts = [S.document_text(t, b) for t, b in zip(frame[S.TITLE], frame[S.TEXT], strict=True)]
+    return texts, list(frame[S.DATE])
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return seed_corpus()
+
+
+@pytest.fixture(scope="module")
+def model(seeds):
+    texts, dates = seeds
+    return TopicModel(random_state=0, themes=THEMES).fit(texts, dates)
+
+
+def _topic_of(model, term: str) -> int:
+    hits = [k for k, terms in enumerate(model.topic_terms_) if term in terms]
+    assert hits, f"no topic has the term {term!r}: {model.topic_terms_}"
+    return hits[0]
+
+
+def test_seeds_give_several_coherent_topics(model, seeds):
+    texts, _ = seeds
+    assert len(texts) == 25
+    info = model.fit_info_
+    assert info["path"] == "silhouette-agglomerative"
+    assert model.n_topics_ == 5
+    assert model.sizes_.sum() == len(texts)
+    assert model.sizes_.min() >= 2
+    # what we get, pinned: exports, critical minerals, semiconductors/technology, negotiations
+    exports = _topic_of(model, "exports")
+    minerals = _topic_of(model, "critical minerals")
+    semis = _topic_of(model, "semiconductors")
+    fta = _topic_of(model, "negotiations")
+    assert len({exports, minerals, semis, fta}) == 4
+    titles = [t.split("\n")[0] for t in texts]
+    export_titles = [titles[i] for i in np.flatnonzero(model.labels_ == exports)]
+    assert all("export" in t.lower() for t in export_titles)
+    assert any("Serbia" in titles[i] for i in np.flatnonzero(model.labels_ == fta))
+
+
+def test_domain_words_never_define_topics(model):
+    banned = DOMAIN_STOP_WORDS | {"trade minister", "said", "mr"}
+    for terms in model.topic_terms_:
+        assert len(terms) == 10
+        for term in terms:
+            assert term not in banned
+            assert not set(term.split()) & DOMAIN_STOP_WORDS, term
+    assert any(" " in t for terms in model.topic_terms_ for t in terms)  # bigrams are used
+
+
+def test_topic_info_columns(model):
+    info = model.topic_info()
+    assert list(info.columns) == [
+        "topic",
+        "size",
+        "label",
+        "terms",
+        "weights",
+        "representative_docs",
+        "themes",
+    ]
+    assert info["topic"].tolist() == list(range(model.n_topics_))
+    assert info["size"].tolist() == sorted(info["size"], reverse=True)
+    for row in info.itertuples():
+        assert row.label == ", ".join(row.terms[:3])
+        assert len(row.weights) == len(row.terms)
+        assert all(w > 0 for w in row.weights)
+        assert 1 <= len(row.representative_docs) <= 3
+        assert len(row.themes) == 3
+
+
+def test_themes_map_to_matching_topics(model):
+    table = model.map_topics_to_themes(THEMES, top_n=1)
+    best = dict(zip(table.topic, table.theme, strict=True))
+    assert best[_topic_of(model, "exports")] == "exports"
+    assert best[_topic_of(model, "critical minerals")] == "critical_minerals"
+    assert best[_topic_of(model, "semiconductors")] == "semiconductors"
+    assert set(table.columns) == {"topic", "theme", "score", "rank"}
+
+
+def test_training_assignments_equal_transform(model, seeds):
+    texts, _ = seeds
+    ids, probs = model.transform(texts)
+    np.testing.assert_array_equal(ids, model.labels_)
+    assert model.fit_info_["train_transform_agreement"] == 1.0
+    assert probs.shape == (len(texts), model.n_topics_)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(probs.argmax(axis=1), ids)
+
+
+def test_save_load_identical_predictions(model, seeds, tmp_path):
+    texts, dates = seeds
+    new = ["Korea and Chile discuss lithium supply", "Chip exports rose in March", ""]
+    model.save(tmp_path)
+    names = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+    assert names == ["arrays.npz", "embedder.json", "embedder.skops", "topic_model.json"]
+    loaded = TopicModel.load(tmp_path)
+    for batch in (texts, new):
+        a, pa = model.transform(batch)
+        b, pb = loaded.transform(batch)
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(pa, pb)
+    pd.testing.assert_frame_equal(loaded.topic_info(), model.topic_info())
+    pd.testing.assert_frame_equal(
+        loaded.topics_over_time(texts, dates, "quarter"),
+        model.topics_over_time(texts, dates, "quarter"),
+    )
+    pd.testing.assert_frame_equal(
+        loaded.map_topics_to_themes(THEMES), model.map_topics_to_themes(THEMES)
+    )
+
+
+def test_load_refuses_other_formats(tmp_path):
+    (tmp_path / "topic_model.json").write_text(json.dumps({"format": "x"}), "utf-8")
+    with pytest.raises(ModelFormatError, match="not a version"):
+        TopicModel.load(tmp_path)
+    with pytest.raises(ModelFormatError, match="missing"):
+        TopicModel.load(tmp_path / "nowhere")
+
+
+def test_guided_use_does_not_mutate_caller_data(seeds):
+    texts, _ = seeds
+    seed_list = [["critical minerals", "lithium"], ["semiconductors", "chips"]]
+    themes = copy.deepcopy(THEMES)
+    texts_before = list(texts)
+    seed_before = copy.deepcopy(seed_list)
+    themes_before = copy.deepcopy(themes)
+    guided = TopicModel(n_topics=4, seed_topic_list=seed_list, themes=themes).fit(texts)
+    assert seed_list == seed_before
+    assert themes == themes_before
+    assert texts == texts_before
+    assert guided.n_topics_ == 4
+    assert guided.sizes_.sum() == len(texts)
+
+
+def test_caller_embedder_is_not_fitted(seeds):
+    from topics.embed import LocalEmbedder
+
+    texts, _ = seeds
+    mine = LocalEmbedder(n_components=5)
+    TopicModel(embedder=mine, n_topics=3).fit(texts)
+    assert not hasattr(mine, "pipeline_")
+
+
+def test_fixed_number_of_topics_and_errors(seeds):
+    texts, _ = seeds
+    fixed = TopicModel(n_topics=3, representation="ctfidf").fit(texts)
+    assert fixed.n_topics_ == 3
+    assert fixed.fit_info_["path"] == "kmeans"
+    with pytest.raises(TrainingError, match="n_topics"):
+        TopicModel(n_topics=len(texts)).fit(texts)
+    with pytest.raises(TrainingError, match="too few"):
+        TopicModel().fit(texts[:2])
+    with pytest.raises(TrainingError, match="vocabulary"):
+        TopicModel().fit(["the and of", "korea ministry said", "a the of"])
+
+
+def test_topics_over_time_shares_and_zero_fill(model, seeds):
+    texts, dates = seeds
+    table = model.topics_over_time(texts, dates, "month")
+    assert isinstance(table["period"].dtype, pd.PeriodDtype)
+    periods = table["period"].unique()
+    # 2024-02 … 2025-12, every month present even with no release
+    assert periods[0] == pd.Period("2024-02", "M") and periods[-1] == pd.Period("2025-12", "M")
+    assert len(periods) == 23
+    assert len(table) == 23 * model.n_topics_
+    per = table.groupby("period")["share"].sum()
+    counts = table.groupby("period")["count"].sum()
+    np.testing.assert_allclose(per[counts > 0], 1.0)
+    assert (per[counts == 0] == 0).all()
+    assert table.attrs["n_undated"] == sum(pd.isna(d) for d in dates)
+    yearly = model.topics_over_time(model.labels_, dates, "year")
+    assert yearly["terms"].isna().all()
+    assert yearly["count"].sum() == len(texts) - yearly.attrs["n_undated"]
+
+
+def test_topics_over_time_accepts_strings_and_datetimes(model, seeds):
+    texts, dates = seeds
+    as_text = [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in dates]
+    a = model.topics_over_time(texts, dates, "quarter")
+    b = model.topics_over_time(texts, as_text, "quarter")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_topics_over_time_has_no_look_ahead(model, seeds):
+    texts, dates = seeds
+    full = model.topics_over_time(texts, dates, "quarter")
+    cut = pd.Timestamp("2024-12-31")
+    keep = [i for i, d in enumerate(dates) if pd.isna(d) or d <= cut]
+    early = model.topics_over_time([texts[i] for i in keep], [dates[i] for i in keep], "quarter")
+    # later documents change nothing about the periods before them
+    head = full[full["period"] <= early["period"].max()].reset_index(drop=True)
+    assert len(head) == len(early) > 0
+    pd.testing.assert_frame_equal(
+        head[["period", "topic", "terms"]], early[["period", "topic", "terms"]]
+    )
+    first = full[full["period"] == full["period"].min()]
+    assert any(t for t in first["terms"])
+
+
+def test_reproducible_across_processes(model, seeds):
+    code = (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_topic_model import seed_corpus, THEMES\n"
+        "from topics.topic_model import TopicModel\n"
+        "texts, dates = seed_corpus()\n"
+        "m = TopicModel(random_state=0, themes=THEMES).fit(texts, dates)\n"
+        "print(json.dumps({'labels': m.labels_.tolist(), 'terms': m.topic_terms_,"
+        " 'centroids': m.centroids_.tolist()}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    other = json.loads(out.stdout.strip().splitlines()[-1])
+    assert other["labels"] == model.labels_.tolist()
+    assert other["terms"] == model.topic_terms_
+    np.testing.assert_array_equal(np.array(other["centroids"]), model.centroids_)
+
+
+def test_select_terms_limits_sharing_and_redundancy():
+    import scipy.sparse as sp
+
+    from topics.topic_model import select_terms
+
+    vocab = ["trade", "critical", "critical minerals", "minerals", "lithium", "chips", "exports"]
+    weights = np.array(
+        [
+            [0.9, 0.8, 0.7, 0.6, 0.5, 0.0, 0.1],
+            [0.8, 0.0, 0.0, 0.0, 0.0, 0.9, 0.2],
+            [0.7, 0.0, 0.0, 0.0, 0.0, 0.1, 0.9],
+        ]
+    )
+    presence = sp.csr_matrix(np.ones((4, len(vocab))))
+    chosen = select_terms(weights, presence, vocab, top_n=2, max_topics_per_term=2)
+    terms = [[vocab[j] for j in idx] for idx in chosen]
+    assert terms[0][0] == "trade"
+    assert "trade" in terms[1] and "trade" not in terms[2]  # at most two topics per term
+    # a term must add a new word stem: never "critical minerals" with both its words
+    chosen = select_terms(weights, presence, vocab, top_n=4, max_topics_per_term=2)
+    terms = [[vocab[j] for j in idx] for idx in chosen]
+    assert sum(t in terms[0] for t in ("critical", "critical minerals", "minerals")) <= 2
+    # too few terms under the sharing rule: topped up in c-TF-IDF order
+    assert terms[2] == ["exports", "chips", "trade"]
+    plain = select_terms(
+        weights, presence, vocab, top_n=3, coherence_weight=0.0, max_topics_per_term=3, candidates=3
+    )
+    assert [vocab[j] for j in plain[2]] == ["exports", "trade", "chips"]
+
+
+def test_fitted_embedder_is_reused_not_refit(seeds):
+    from topics.embed import LocalEmbedder
+
+    texts, _ = seeds
+    fitted = LocalEmbedder(n_components=6).fit([*texts, "an extra document on steel tariffs"])
+    before = fitted.transform(texts)
+    model = TopicModel(embedder=fitted, n_topics=3).fit(texts)
+    assert model.embedder_ is not fitted
+    np.testing.assert_array_equal(model.embedder_.transform(texts), before)
+    np.testing.assert_array_equal(fitted.transform(texts), before)
+
+
+def test_score_topic_model_on_the_training_texts(model, seeds):
+    from topics.evaluate import score_topic_model, topic_words
+
+    texts, _ = seeds
+    scores = score_topic_model(model, texts)
+    assert scores["n_topics"] == model.n_topics_
+    assert scores["topk"] == 10
+    assert -1.0 <= scores["npmi"] <= 1.0
+    assert 0.0 < scores["diversity"] <= 1.0
+    assert scores["npmi"] == pytest.approx(np.mean(scores["npmi_per_topic"]))
+    assert model.score(texts) == scores
+    assert topic_words(["critical minerals", "minerals", "supply chain"]) == [
+        "critical",
+        "minerals",
+        "supply",
+        "chain",
+    ]
+
+
+def test_empty_documents_are_outliers_reassigned_not_a_crash(seeds):
+    texts, _ = seeds
+    model = TopicModel().fit([*texts[:12], "", "   "])
+    assert model.fit_info_["path"] == "silhouette-agglomerative"
+    assert model.fit_info_["n_outliers_reassigned"] == 2
+    assert model.sizes_.sum() == 14
+    ids, _ = model.transform([*texts[:12], "", "   "])
+    np.testing.assert_array_equal(ids, model.labels_)

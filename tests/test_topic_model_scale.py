@@ -1,0 +1,130 @@
+"""TopicModel above the small-corpus threshold: UMAP + HDBSCAN, outliers, lossless persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from topics.topic_model import TopicModel
+
+
+def _word(i: int) -> str:
+    consonants, vowels = "bcdfghjklmnpqrstvwxz", "aeiou"
+    return "".join(consonants[int(c) * 2] + vowels[int(c) % 5] for c in f"{i:04d}")
+
+
+def synthetic(n_docs: int = 360, n_topics: int = 4, n_noise: int = 40, seed: int = 0):
+    """Documents drawn from ``n_topics`` word pools plus shared words, and documents mixing all."""
+    rng = np.random.default_rng(seed)
+    common = [_word(9000 + i) for i in range(30)]
+    pools = [[_word(100 * k + i) for i in range(25)] for k in range(n_topics)]
+    mixed = [w for pool in pools for w in pool] + common
+    texts, truth = [], []
+    for i in range(n_docs):
+        k = i % n_topics
+        words = list(rng.choice(pools[k], 25)) + list(rng.choice(common, 10))
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        truth.append(k)
+    for _ in range(n_noise):
+        texts.append(" ".join(rng.choice(mixed, 30)))  # between the topics
+        truth.append(-1)
+    return texts, np.array(truth)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return synthetic()
+
+
+@pytest.fixture(scope="module")
+def umap_model(corpus):
+    texts, _ = corpus
+    return TopicModel(random_state=0).fit(texts)
+
+
+def test_large_corpus_uses_umap_hdbscan_and_recovers_topics(umap_model, corpus):
+    texts, truth = corpus
+    info = umap_model.fit_info_
+    assert info["path"] == "umap-hdbscan"
+    assert info["settings"]["min_cluster_size"] == 10
+    assert umap_model.n_topics_ == 4
+    topical = truth >= 0
+    # each true topic lands in one topic
+    for k in range(4):
+        assert len(set(umap_model.labels_[truth == k].tolist())) == 1
+    assert len(set(umap_model.labels_[topical].tolist())) == 4
+    # HDBSCAN outliers (if any) were reassigned, never dropped
+    assert info["n_outliers_reassigned"] >= 0
+    assert (umap_model.labels_ >= 0).all()
+    assert umap_model.sizes_.sum() == len(texts)
+    # the prediction rule agrees with the training assignments (recorded either way)
+    ids, _ = umap_model.transform(texts)
+    assert info["train_transform_agreement"] == pytest.approx(
+        float(np.mean(ids == umap_model.labels_))
+    )
+    np.testing.assert_array_equal(ids[topical], umap_model.labels_[topical])
+
+
+def test_large_corpus_round_trip_is_identical(umap_model, corpus, tmp_path):
+    texts, _ = corpus
+    umap_model.save(tmp_path)
+    loaded = TopicModel.load(tmp_path)
+    a, pa = umap_model.transform(texts)
+    b, pb = loaded.transform(texts)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(pa, pb)
+    assert loaded.topic_terms_ == umap_model.topic_terms_
+    assert loaded.fit_info_ == umap_model.fit_info_
+
+
+def test_fixed_k_on_a_larger_corpus_matches_truth(corpus, tmp_path):
+    texts, truth = corpus
+    topical = truth >= 0
+    kept = [t for t, k in zip(texts, truth, strict=True) if k >= 0]
+    model = TopicModel(n_topics=4, random_state=1).fit(kept)
+    assert model.fit_info_["path"] == "kmeans"
+    labels = model.labels_
+    for k in range(4):
+        assert len(set(labels[truth[topical] == k].tolist())) == 1
+    model.save(tmp_path)
+    np.testing.assert_array_equal(
+        TopicModel.load(tmp_path).transform(texts)[0], model.transform(texts)[0]
+    )
+
+
+class _OutlierClusterer:
+    """Stands in for HDBSCAN: k-means labels, with the first ``n_out`` documents as outliers."""
+
+    def __init__(self, k: int, n_out: int) -> None:
+        self.k, self.n_out = k, n_out
+
+    def fit(self, X, y=None):
+        from sklearn.cluster import KMeans
+
+        labels = KMeans(self.k, n_init=3, random_state=0).fit_predict(X)
+        labels[: self.n_out] = -1
+        self.labels_ = labels
+        return self
+
+
+def test_outliers_are_reassigned_to_the_nearest_centroid_and_counted(corpus, monkeypatch):
+    from bertopic.dimensionality import BaseDimensionalityReduction
+
+    from topics.topic_model import _model
+
+    texts, truth = corpus
+    texts = [t for t, k in zip(texts, truth, strict=True) if k >= 0][:120]
+    monkeypatch.setattr(
+        _model,
+        "plan",
+        lambda *a: ("umap-hdbscan", BaseDimensionalityReduction(), _OutlierClusterer(4, 12), {}),
+    )
+    model = TopicModel().fit(texts)
+    info = model.fit_info_
+    assert info["n_outliers_reassigned"] == 12
+    assert "nearest topic centroid" in info["outlier_rule"]
+    assert model.sizes_.sum() == len(texts)
+    emb = model.embedder_.transform(texts[:12]).astype(np.float64)
+    d2 = ((emb[:, None, :] - model.centroids_[None]) ** 2).sum(axis=2)
+    np.testing.assert_array_equal(model.labels_[:12], d2.argmin(axis=1))

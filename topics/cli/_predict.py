@@ -1,0 +1,157 @@
+"""``topics predict``, ``topics evaluate`` and ``topics info``: use a saved model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from topics.cli._common import (
+    AsJson,
+    CategoryColumn,
+    CorpusPaths,
+    DateColumn,
+    Encoding,
+    IdColumn,
+    LabelsColumn,
+    TextColumn,
+    TitleColumn,
+    Verbose,
+    echo_json,
+    handles_errors,
+    read_corpus,
+)
+
+ModelPath = Annotated[
+    Path, typer.Option("--model", "-m", help="Model directory written by `topics train`.")
+]
+DEFAULT_MODEL = Path("models/default")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("predict")(predict_cli)
+    app.command("evaluate")(evaluate_cli)
+    app.command("info")(info_cli)
+
+
+@handles_errors
+def predict_cli(
+    texts: Annotated[
+        list[str] | None,
+        typer.Argument(help="Texts to tag. Without texts or --file, lines are read from stdin."),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="A text file, one release per line ('-': stdin).")
+    ] = None,
+    model: ModelPath = DEFAULT_MODEL,
+    as_json: AsJson = False,
+    verbose: Verbose = False,
+) -> None:
+    """Tag texts with themes (and probabilities), a topic and every trained label.
+
+    Example: topics predict "Korea and Canada sign a critical minerals MOU" --json
+    """
+    from topics.errors import TopicsError
+    from topics.model import load
+
+    if texts and file:
+        raise typer.BadParameter("give texts or --file, not both", param_hint="--file")
+    if file is not None and str(file) != "-":
+        try:
+            lines = file.read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TopicsError(f"{file}: cannot read ({exc})", "pass a UTF-8 text file") from exc
+    elif texts:
+        lines = list(texts)
+    else:
+        lines = sys.stdin.read().splitlines()
+    lines = [line for line in (raw.strip() for raw in lines) if line]
+    if not lines:
+        raise TopicsError("no text to tag", "pass texts as arguments, with --file, or on stdin")
+    fitted = load(model)
+    frame = fitted.predict(lines)
+    if as_json:
+        records = frame.to_dict(orient="records")
+        for record, text in zip(records, lines, strict=True):
+            record["text"] = text
+        echo_json(records)
+        return
+    from topics.cli._render import print_predictions
+
+    print_predictions(frame, lines)
+
+
+@handles_errors
+def evaluate_cli(
+    paths: CorpusPaths = None,
+    model: ModelPath = DEFAULT_MODEL,
+    theme_labels: Annotated[
+        Path | None, typer.Option(help="Gold theme labels (CSV/JSON) to score the themes against.")
+    ] = None,
+    label_column: Annotated[
+        list[str] | None,
+        typer.Option(help="Score the model's classifier for this column against the corpus's."),
+    ] = None,
+    text_column: TextColumn = None,
+    title_column: TitleColumn = None,
+    date_column: DateColumn = None,
+    category_column: CategoryColumn = None,
+    labels_column: LabelsColumn = None,
+    id_column: IdColumn = None,
+    encoding: Encoding = None,
+    as_json: AsJson = False,
+    verbose: Verbose = False,
+) -> None:
+    """Score a model against labelled data, and its topics' NPMI coherence and diversity.
+
+    Example: topics evaluate data/labelled.csv --model models/motie --label-column category
+    """
+    from topics.jobs import evaluate_model
+    from topics.model import load
+
+    fitted = load(model)
+    corpus = read_corpus(
+        paths,
+        text_column=text_column,
+        title_column=title_column,
+        date_column=date_column,
+        category_column=category_column,
+        labels_column=labels_column,
+        id_column=id_column,
+        encoding=encoding,
+    )
+    results = evaluate_model(
+        fitted, corpus, theme_labels=theme_labels, label_columns=label_column or []
+    )
+    if as_json:
+        echo_json(results)
+        return
+    from topics.cli._render import print_classification
+
+    for name, metrics in results.items():
+        print_classification(name, metrics)
+
+
+@handles_errors
+def info_cli(
+    model: Annotated[
+        Path, typer.Argument(help="Model directory written by `topics train`.")
+    ] = DEFAULT_MODEL,
+    as_json: AsJson = False,
+    verbose: Verbose = False,
+) -> None:
+    """Say what a model is: when and on what it was trained, its themes, topics and metrics.
+
+    Example: topics info models/default
+    """
+    from topics.model import load
+
+    fitted = load(model)
+    if as_json:
+        echo_json(fitted.manifest)
+        return
+    from topics.cli._render import print_model_summary
+
+    print_model_summary(fitted)

@@ -1,0 +1,143 @@
+"""Rendering of results on stdout (rich tables): shared by train, info, evaluate and predict."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from topics.model import Model
+
+
+def _console():
+    from rich.console import Console
+
+    # markup off: titles and labels come from untrusted text and may hold [brackets]
+    return Console(soft_wrap=True, markup=False)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "" if value is None else str(value)
+
+
+SUMMARY_KEYS = (
+    "micro_f1",
+    "macro_f1",
+    "accuracy",
+    "micro_precision",
+    "micro_recall",
+    "n_documents",
+    "n_folds",
+    "gold_documents",
+    "weak_documents",
+)
+TOPIC_KEYS = ("n_documents", "path", "n_outliers_reassigned", "npmi", "diversity")
+
+
+def print_classification(title: str, metrics: dict[str, Any]) -> None:
+    """A metrics dict as printed tables: averages, then one row per class.
+
+    ``metrics`` holds ``micro_f1``, ``macro_f1`` (and others), ``per_class`` (class → precision,
+    recall, f1, support) and ``left_out`` (class → reason), as the classifiers store them.
+    """
+    from rich.table import Table
+
+    console = _console()
+    keys = list(SUMMARY_KEYS)
+    if metrics.get("task") != "single_label":
+        keys.remove("accuracy")  # subset accuracy of multi-label sets says little
+    summary = ", ".join(
+        f"{key.replace('_', ' ')} {_fmt(metrics[key])}" for key in keys if key in metrics
+    )
+    console.print(f"{title}  {summary}", style="bold")
+    per_class = metrics.get("per_class") or {}
+    if per_class:
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("class", "precision", "recall", "f1", "support"):
+            table.add_column(column, justify="left" if column == "class" else "right")
+        for name, row in per_class.items():
+            table.add_row(
+                str(name), *(_fmt(row.get(k)) for k in ("precision", "recall", "f1", "support"))
+            )
+        console.print(table)
+    for name, reason in (metrics.get("left_out") or {}).items():
+        console.print(f"  left out {name}: {reason}")
+    for note in metrics.get("notes") or []:
+        console.print(f"  note: {note}")
+
+
+def print_topics(info: pd.DataFrame, limit: int = 30) -> None:
+    """Topic table: id, size, label, closest themes."""
+    from rich.table import Table
+
+    console = _console()
+    table = Table(title="Topics", show_edge=False, pad_edge=False, title_justify="left")
+    for column in ("topic", "size", "label", "themes"):
+        table.add_column(column, justify="right" if column in ("topic", "size") else "left")
+    for row in info.head(limit).itertuples(index=False):
+        themes = ", ".join(f"{theme} {score:.2f}" for theme, score in (row.themes or []))
+        table.add_row(str(row.topic), str(row.size), str(row.label), themes)
+    console.print(table)
+    if len(info) > limit:
+        console.print(f"  … and {len(info) - limit} more topics")
+
+
+def print_model_summary(model: Model) -> None:
+    """What a model is: provenance, themes, metrics, topics."""
+    console = _console()
+    manifest = model.manifest
+    corpus = manifest.get("corpus", {})
+    dates = corpus.get("date_range") or ["?", "?"]
+    console.print(
+        f"Model {model.path or ''}  created {manifest.get('created', '?')}  "
+        f"topics {manifest.get('versions', {}).get('topics', '?')}  seed {manifest.get('seed')}",
+    )
+    console.print(
+        f"Trained on {corpus.get('documents', '?')} documents ({corpus.get('records', '?')} records)"
+        f", dated {dates[0]} … {dates[1]}, fingerprint {str(corpus.get('fingerprint', ''))[:12]}",
+    )
+    console.print(f"Themes ({len(model.theme_ids)}): {', '.join(model.theme_ids)}")
+    metrics = model.metrics
+    if "themes" in metrics:
+        print_classification("Themes (cross-validated)", metrics["themes"])
+    for key, value in metrics.items():
+        if key.startswith("label:"):
+            print_classification(f"Label {key[6:]!r} (cross-validated)", value)
+    if model.topic_model is not None:
+        topic_metrics = metrics.get("topics", {})
+        if topic_metrics:
+            console.print(
+                "Topic model: "
+                + ", ".join(
+                    f"{key.replace('_', ' ')} {_fmt(topic_metrics[key])}"
+                    for key in TOPIC_KEYS
+                    if key in topic_metrics
+                ),
+            )
+        print_topics(model.topic_model.topic_info())
+
+
+def print_predictions(frame: pd.DataFrame, texts: list[str]) -> None:
+    """One block per text: its themes with probabilities, topic and labels."""
+    from rich.table import Table
+
+    console = _console()
+    table = Table(show_edge=False, pad_edge=False, show_lines=False)
+    for column in ("#", "text", "themes", "topic"):
+        table.add_column(column, overflow="fold")
+    extra = [
+        c
+        for c in frame.columns
+        if not c.startswith("p_") and c not in ("themes", "topic", "topic_label")
+    ]
+    for column in extra:
+        table.add_column(column, overflow="fold")
+    for i, row in frame.iterrows():
+        themes = ", ".join(f"{t} {row[f'p_{t}']:.2f}" for t in row["themes"]) or "—"
+        topic = f"{row['topic']} {row['topic_label']}" if "topic" in frame else ""
+        snippet = texts[i][:60] + ("…" if len(texts[i]) > 60 else "")
+        table.add_row(str(i), snippet, themes, topic, *(_fmt(row[c]) for c in extra))
+    console.print(table)

@@ -1,0 +1,92 @@
+"""``topics report``: the self-contained HTML trend report (plus CSV and JSON trend tables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from topics.cli._common import (
+    CategoryColumn,
+    DateColumn,
+    Encoding,
+    Force,
+    IdColumn,
+    LabelsColumn,
+    Quiet,
+    TextColumn,
+    TitleColumn,
+    Verbose,
+    handles_errors,
+    progress,
+    read_corpus,
+)
+
+FREQUENCIES = ("month", "quarter", "year")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_cli)
+
+
+@handles_errors
+def report_cli(
+    model: Annotated[
+        Path, typer.Option("--model", "-m", help="Model directory written by `topics train`.")
+    ] = Path("models/default"),
+    corpus: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--corpus", "-c", help="Releases to report on (repeatable). Default: the bundled seeds."
+        ),
+    ] = None,
+    freq: Annotated[str, typer.Option(help="Calendar period: month, quarter or year.")] = "quarter",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="HTML file to write; CSV and JSON go beside it.")
+    ] = Path("reports/trends.html"),
+    title: Annotated[str, typer.Option(help="Title of the report.")] = "Theme trends",
+    text_column: TextColumn = None,
+    title_column: TitleColumn = None,
+    date_column: DateColumn = None,
+    category_column: CategoryColumn = None,
+    labels_column: LabelsColumn = None,
+    id_column: IdColumn = None,
+    encoding: Encoding = None,
+    force: Force = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Write one offline HTML report of how themes and topics shift over time.
+
+    With no arguments it reports on the bundled seeds with models/default and writes
+    reports/trends.html, reports/trends.csv and reports/trends.json.
+
+    Example: topics report --corpus releases.jsonl.gz --freq month -o reports/2025.html
+    """
+    from topics.model import load
+    from topics.jobs import build_report
+
+    if freq not in FREQUENCIES:
+        raise typer.BadParameter(f"must be one of {', '.join(FREQUENCIES)}", param_hint="--freq")
+    with progress(quiet) as report:
+        report("loading the model", 0.0)
+        fitted = load(model)
+        report("reading the corpus", 0.05)
+        releases = read_corpus(
+            corpus,
+            text_column=text_column,
+            title_column=title_column,
+            date_column=date_column,
+            category_column=category_column,
+            labels_column=labels_column,
+            id_column=id_column,
+            encoding=encoding,
+        )
+        written = build_report(
+            fitted, releases, freq=freq, out=out, force=force, title=title, progress=report
+        )
+    for kind, path in written.items():
+        if kind != "html":
+            typer.echo(f"{kind.upper()} trend table written to {path}")
+    typer.echo(f"Report written to {written['html']}")

@@ -1,0 +1,127 @@
+"""``topics train``: fit the theme classifier, label classifiers and topic model; save the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from topics.cli._common import (
+    AsJson,
+    CategoryColumn,
+    CorpusPaths,
+    DateColumn,
+    Encoding,
+    Force,
+    IdColumn,
+    LabelsColumn,
+    Quiet,
+    TextColumn,
+    TitleColumn,
+    Verbose,
+    echo_json,
+    handles_errors,
+    progress,
+    read_corpus,
+)
+
+DEFAULT_MODEL = Path("models/default")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train_cli)
+
+
+@handles_errors
+def train_cli(
+    paths: CorpusPaths = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Model directory to write.")
+    ] = DEFAULT_MODEL,
+    themes: Annotated[
+        Path | None, typer.Option(help="Taxonomy file (TOML) of themes to add or use instead.")
+    ] = None,
+    themes_mode: Annotated[
+        str, typer.Option(help="'extend' the default taxonomy with --themes, or 'replace' it.")
+    ] = "extend",
+    theme_labels: Annotated[
+        Path | None,
+        typer.Option(help="Gold theme labels (CSV/JSON: document id or title → theme ids)."),
+    ] = None,
+    label_column: Annotated[
+        list[str] | None,
+        typer.Option(help="Also learn this categorical column (repeatable), e.g. category."),
+    ] = None,
+    n_topics: Annotated[str, typer.Option(help="Number of topics, or 'auto'.")] = "auto",
+    no_topics: Annotated[bool, typer.Option("--no-topics", help="Skip the topic model.")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed reaching every component.")] = 0,
+    text_column: TextColumn = None,
+    title_column: TitleColumn = None,
+    date_column: DateColumn = None,
+    category_column: CategoryColumn = None,
+    labels_column: LabelsColumn = None,
+    id_column: IdColumn = None,
+    encoding: Encoding = None,
+    force: Force = False,
+    as_json: AsJson = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Train theme and label classifiers and a topic model, and save them as one directory.
+
+    With no PATHS it trains on the bundled seeds and writes models/default.
+
+    Example: topics train seeds/ --label-column category --out models/motie
+    """
+    from topics.errors import TopicsError
+    from topics.model import train
+    from topics.themes import Taxonomy, default_taxonomy, read_labels_file
+
+    if out.exists() and not force:
+        raise TopicsError(f"{out} already exists", "pass --force to replace it")
+    if themes_mode not in ("extend", "replace"):
+        raise typer.BadParameter("must be 'extend' or 'replace'", param_hint="--themes-mode")
+    topics_count: int | str = n_topics
+    if n_topics != "auto":
+        try:
+            topics_count = int(n_topics)
+        except ValueError:
+            raise typer.BadParameter(
+                "must be an integer or 'auto'", param_hint="--n-topics"
+            ) from None
+    with progress(quiet) as report:
+        report("reading the corpus", 0.0)
+        corpus = read_corpus(
+            paths,
+            text_column=text_column,
+            title_column=title_column,
+            date_column=date_column,
+            category_column=category_column,
+            labels_column=labels_column,
+            id_column=id_column,
+            encoding=encoding,
+        )
+        taxonomy = default_taxonomy()
+        if themes is not None:
+            taxonomy = taxonomy.merge(Taxonomy.from_file(themes), mode=themes_mode)
+        gold = read_labels_file(theme_labels, corpus.frame, taxonomy) if theme_labels else None
+        model = train(
+            corpus,
+            taxonomy=taxonomy,
+            gold_themes=gold,
+            label_columns=label_column or [],
+            topic_model=not no_topics,
+            n_topics=topics_count,
+            seed=seed,
+            progress=report,
+        )
+        report("saving the model", 0.98)
+        path = model.save(out, force=force)
+    if as_json:
+        echo_json({"model": str(path), "manifest": model.manifest})
+        return
+    from topics.cli._render import print_model_summary
+
+    print_model_summary(model)
+    typer.echo(f"Model written to {path}")

@@ -1,0 +1,319 @@
+"""The trained model: theme classifier, label classifiers and topic model behind one object.
+
+``train`` fits every component on a corpus; ``Model.save`` writes one model directory through
+:mod:`topics.persist`; ``load`` reads it back and gives identical predictions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topics.corpus import schema
+from topics.errors import ModelFormatError, TrainingError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.corpus import Corpus
+    from topics.themes import Taxonomy
+    from topics.topic_model import TopicModel
+
+Progress = Callable[[str, float | None], None]
+
+
+def _noop(message: str, fraction: float | None = None) -> None:
+    return None
+
+
+def corpus_fingerprint(frame: pd.DataFrame) -> str:
+    """sha256 over the sorted document ids: the same releases give the same fingerprint."""
+    digest = hashlib.sha256()
+    for doc_id in sorted(frame[schema.ID].astype(str)):
+        digest.update(doc_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+@dataclass
+class Model:
+    """A trained model: what :func:`train` returns and :func:`load` gives back.
+
+    Attributes
+    ----------
+    taxonomy : Taxonomy
+        The themes the classifier tags.
+    themes : ThemeClassifier or None
+        Multi-label theme classifier (``None`` when no theme had enough examples).
+    labels : dict of str to LabelClassifier
+        One classifier per categorical column the user named.
+    topic_model : TopicModel or None
+        The topic model (``None`` when trained with ``topic_model=False``).
+    manifest : dict
+        Provenance and metrics; written as ``manifest.json``.
+    path : Path or None
+        Where the model was loaded from or last saved to.
+    """
+
+    taxonomy: Taxonomy
+    themes: ThemeClassifier | None
+    labels: dict[str, LabelClassifier] = field(default_factory=dict)
+    topic_model: TopicModel | None = None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Cross-validated metrics of every component, as stored with the model."""
+        return self.manifest.get("metrics", {})
+
+    @property
+    def theme_ids(self) -> list[str]:
+        """Ids of the themes the classifier predicts (taxonomy order)."""
+        return [] if self.themes is None else list(self.themes.classes_)
+
+    def predict(self, texts: Sequence[str]) -> pd.DataFrame:
+        """Tag texts with themes, topics and every trained label.
+
+        Parameters
+        ----------
+        texts : sequence of str, length n_texts
+
+        Returns
+        -------
+        DataFrame of shape (n_texts, n_columns)
+            ``themes`` (list of theme ids above their threshold), ``p_<theme>`` (calibrated
+            probability per theme), ``topic`` and ``topic_label``, and for each trained label
+            column ``<column>`` (predicted label; a list for multi-label columns) and
+            ``<column>_proba`` (probability of the predicted label, single-label columns).
+        """
+        import numpy as np
+        import pandas as pd
+
+        texts = [str(t) for t in texts]
+        out = pd.DataFrame(index=pd.RangeIndex(len(texts)))
+        if self.themes is not None:
+            proba = self.themes.predict_proba(texts)
+            decided = self.themes.predict(texts)
+            ids = self.theme_ids
+            out["themes"] = [[ids[j] for j in np.flatnonzero(row)] for row in decided]
+            for j, theme in enumerate(ids):
+                out[f"p_{theme}"] = proba[:, j]
+        else:
+            out["themes"] = [[] for _ in texts]
+        if self.topic_model is not None:
+            topic_ids, _ = self.topic_model.transform(texts)
+            names = self.topic_model.topic_info()["label"].to_numpy()
+            out["topic"] = np.asarray(topic_ids, dtype=int)
+            out["topic_label"] = names[topic_ids] if len(texts) else []
+        for column, clf in self.labels.items():
+            out[column], proba = clf.predict_with_proba(texts)
+            if proba is not None:
+                out[f"{column}_proba"] = proba
+        return out
+
+    def topics_over_time(self, corpus: Corpus | pd.DataFrame, freq: str = "quarter"):
+        """Per-period topic shares for a corpus (duplicates counted once, undated left out)."""
+        if self.topic_model is None:
+            raise TrainingError("this model has no topic model", "re-train without --no-topics")
+        frame = corpus if hasattr(corpus, "columns") else corpus.frame
+        frame = frame[~frame[schema.IS_DUPLICATE].astype(bool)]
+        texts = [
+            schema.document_text(t, b) for t, b in zip(frame[schema.TITLE], frame[schema.TEXT])
+        ]
+        return self.topic_model.topics_over_time(texts, frame[schema.DATE], freq=freq)
+
+    def save(self, path: str | Path, *, force: bool = False) -> Path:
+        """Write the model directory atomically (see :mod:`topics.persist`)."""
+        from topics.persist import save_directory
+
+        writers: dict[str, Callable[[Path], None]] = {"taxonomy": self.taxonomy.save}
+        if self.themes is not None:
+            writers["themes"] = self.themes.save
+        for column, clf in self.labels.items():
+            writers[f"label-{column}"] = clf.save
+        if self.topic_model is not None:
+            writers["topic_model"] = self.topic_model.save
+        manifest = {k: v for k, v in self.manifest.items() if k not in _DERIVED_KEYS}
+        manifest["label_columns"] = list(self.labels)
+        self.path = save_directory(Path(path), writers, manifest, force=force)
+        from topics.persist import read_manifest
+
+        self.manifest = read_manifest(self.path, verify=False)
+        return self.path
+
+
+_DERIVED_KEYS = {"schema_version", "created", "versions", "components", "files"}
+
+
+def load(path: str | Path) -> Model:
+    """Load a model directory written by :meth:`Model.save` (safe: nothing executes code).
+
+    Raises
+    ------
+    ModelFormatError
+        Missing, tampered, truncated or unknown-version model.
+    """
+    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.persist import read_manifest
+    from topics.themes import Taxonomy
+    from topics.topic_model import TopicModel
+
+    path = Path(path)
+    manifest = read_manifest(path)
+    components = set(manifest.get("components", []))
+    if "taxonomy" not in components:
+        raise ModelFormatError(f"{path}: the manifest lists no taxonomy", "re-train the model")
+    taxonomy = Taxonomy.load(path / "taxonomy")
+    themes = ThemeClassifier.load(path / "themes") if "themes" in components else None
+    labels = {
+        column: LabelClassifier.load(path / f"label-{column}")
+        for column in manifest.get("label_columns", [])
+    }
+    topic_model = TopicModel.load(path / "topic_model") if "topic_model" in components else None
+    return Model(taxonomy, themes, labels, topic_model, manifest, path)
+
+
+def train(
+    corpus: Corpus,
+    *,
+    taxonomy: Taxonomy | None = None,
+    gold_themes: pd.DataFrame | None = None,
+    label_columns: Sequence[str] = (),
+    topic_model: bool = True,
+    n_topics: int | str = "auto",
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Model:
+    """Fit the theme classifier, one classifier per label column, and the topic model.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        From :func:`topics.load_corpus`; merged duplicates are left out of training.
+    taxonomy : Taxonomy, optional
+        Themes to tag; the default taxonomy when omitted.
+    gold_themes : DataFrame of bool, shape (n_documents, n_themes), optional
+        Hand-coded theme labels indexed by document id; documents without a row get weak labels
+        from the taxonomy's phrases.
+    label_columns : sequence of str
+        Categorical columns of the corpus to learn (``"category"``, ``"labels"``, an extra column).
+    topic_model : bool
+        Fit the topic model too.
+    n_topics : int or "auto"
+        Number of topics; ``"auto"`` adapts it to the corpus.
+    seed : int
+        Reaches every random component.
+    progress : callable, optional
+        ``progress(message, fraction)``.
+
+    Returns
+    -------
+    Model
+    """
+    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.themes import default_taxonomy, weak_labels
+    from topics.topic_model import TopicModel
+
+    progress = progress or _noop
+    taxonomy = taxonomy or default_taxonomy()
+    frame = corpus.documents()
+    if len(frame) == 0:
+        raise TrainingError("the corpus has no documents to train on", "check `topics ingest`")
+    texts = corpus_texts(frame)
+    dates = frame[schema.DATE]
+
+    progress("labelling themes", 0.05)
+    weak = weak_labels(texts, taxonomy)
+    weak.index = frame[schema.ID].to_numpy()
+    targets = weak.copy()
+    n_gold = 0
+    if gold_themes is not None:
+        gold = gold_themes.reindex(columns=targets.columns, fill_value=False)
+        known = targets.index.intersection(gold.index)
+        targets.loc[known] = gold.loc[known].astype(bool).to_numpy()
+        n_gold = len(known)
+
+    progress("training the theme classifier", 0.15)
+    # The taxonomy's phrase rules become features too: on small corpora they carry the signal.
+    themes = ThemeClassifier(random_state=seed, taxonomy=taxonomy).fit(
+        texts, targets.to_numpy(), list(targets.columns)
+    )
+    metrics: dict[str, Any] = {
+        "themes": {
+            **themes.cv_metrics_,
+            "gold_documents": n_gold,
+            "weak_documents": len(texts) - n_gold,
+        }
+    }
+
+    labels: dict[str, LabelClassifier] = {}
+    for i, column in enumerate(label_columns):
+        progress(
+            f"training the classifier for {column!r}", 0.3 + 0.1 * i / max(1, len(label_columns))
+        )
+        if column not in frame.columns:
+            raise TrainingError(
+                f"the corpus has no column {column!r} (it has: {', '.join(map(str, frame.columns))})",
+                "name one of those columns with --label-column",
+            )
+        clf = LabelClassifier(random_state=seed).fit(texts, frame[column].tolist())
+        labels[column] = clf
+        metrics[f"label:{column}"] = clf.cv_metrics_
+
+    fitted_topics = None
+    if topic_model:
+        progress("fitting the topic model", 0.45)
+        fitted_topics = TopicModel(
+            n_topics=n_topics,
+            random_state=seed,
+            themes={theme.id: list(theme.include) for theme in taxonomy},
+        )
+        fitted_topics.fit(texts, dates=dates, progress=_scaled(progress, 0.45, 0.95))
+        metrics["topics"] = fitted_topics.fit_info_
+
+    progress("done", 1.0)
+    manifest = {
+        "seed": seed,
+        "corpus": {
+            "fingerprint": corpus_fingerprint(frame),
+            "documents": int(len(frame)),
+            "records": int(len(corpus.frame)),
+            "date_range": _date_range(dates),
+            "sources": sorted({Path(s).name for s in corpus.frame[schema.SOURCE].astype(str)})[:50],
+        },
+        "parameters": {
+            "taxonomy_themes": len(taxonomy),
+            "label_columns": list(label_columns),
+            "topic_model": bool(topic_model),
+            "n_topics": n_topics,
+        },
+        "metrics": metrics,
+    }
+    return Model(taxonomy, themes, labels, fitted_topics, manifest)
+
+
+def corpus_texts(frame: pd.DataFrame) -> list[str]:
+    """Title and body of every row, as the models see them."""
+    return [
+        schema.document_text(title, text)
+        for title, text in zip(frame[schema.TITLE], frame[schema.TEXT], strict=True)
+    ]
+
+
+def _date_range(dates: pd.Series) -> list[str] | None:
+    valid = dates.dropna()
+    if valid.empty:
+        return None
+    return [valid.min().date().isoformat(), valid.max().date().isoformat()]
+
+
+def _scaled(progress: Progress, start: float, stop: float) -> Progress:
+    def inner(message: str, fraction: float | None = None) -> None:
+        progress(message, None if fraction is None else start + (stop - start) * fraction)
+
+    return inner

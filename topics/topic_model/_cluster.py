@@ -1,0 +1,154 @@
+"""Size-adaptive dimension reduction and clustering plugged into BERTopic.
+
+Three paths, chosen from the number of documents ``n`` and ``n_topics``:
+
+``"kmeans"``
+    ``n_topics`` given: k-means with that many clusters on the embeddings themselves.
+``"silhouette-agglomerative"``
+    ``n_topics="auto"`` and a small corpus (``n < SMALL_CORPUS``): UMAP and HDBSCAN need hundreds
+    of documents, so k-means runs on the embeddings for every k in ``[2, k_max]`` and the k with
+    the best cosine silhouette is kept.
+``"umap-hdbscan"``
+    ``n_topics="auto"`` otherwise: BERTopic's own method, UMAP (``n_neighbors`` and HDBSCAN's
+    ``min_cluster_size`` scaled with ``n``) then HDBSCAN; outliers are reassigned afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin
+
+#: Below this many documents, ``n_topics="auto"`` uses silhouette-selected k-means.
+SMALL_CORPUS = 300
+
+
+def default_min_topic_size(n_documents: int) -> int:
+    """HDBSCAN's ``min_cluster_size``: ``sqrt(n) / 2``, at least 10."""
+    return int(max(10, round(np.sqrt(n_documents) / 2)))
+
+
+class SilhouetteClusterer(ClusterMixin, BaseEstimator):
+    """Small-corpus clustering: average-linkage agglomerative clustering (cosine), k chosen by
+    the cosine silhouette over ``[k_min, k_max]``, then refined by k-means started from those
+    clusters' centroids (so every document ends nearest its own topic's centroid).
+
+    Parameters
+    ----------
+    k_min, k_max : int
+        Range of k tried (clipped to ``n_samples - 1``).
+    random_state : int
+        Seed of the k-means refinement (deterministic anyway: it starts from given centroids).
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+    n_clusters_ : int
+    silhouettes_ : dict of int to float
+        Silhouette of the agglomerative clustering for each k tried.
+    """
+
+    def __init__(self, k_min: int = 2, k_max: int = 10, random_state: int = 0):
+        self.k_min = k_min
+        self.k_max = k_max
+        self.random_state = random_state
+
+    def fit(self, X: np.ndarray, y: Any = None) -> SilhouetteClusterer:
+        """Cluster ``X`` of shape (n_samples, n_features)."""
+        from sklearn.cluster import AgglomerativeClustering, KMeans
+        from sklearn.metrics import silhouette_score
+
+        X_all = np.asarray(X, dtype=np.float64)
+        # Documents with no known term embed to zero vectors, which have no cosine: they are
+        # left out here and labelled -1 (outliers, reassigned and counted by the caller).
+        keep = np.linalg.norm(X_all, axis=1) > 0
+        X = X_all[keep]
+        n = X.shape[0]
+        k_hi = max(min(self.k_max, n - 1), 1)
+        k_lo = min(self.k_min, k_hi)
+        best: tuple[float, int, np.ndarray] | None = None
+        self.silhouettes_ = {}
+        for k in range(k_lo, k_hi + 1):
+            if k < 2:
+                continue
+            labels = AgglomerativeClustering(k, metric="cosine", linkage="average").fit_predict(X)
+            score = float(silhouette_score(X, labels, metric="cosine"))
+            self.silhouettes_[k] = score
+            if best is None or score > best[0] + 1e-12:
+                best = (score, k, labels)
+        self.labels_ = np.full(len(X_all), -1, dtype=np.int64)
+        if best is None:
+            self.labels_[keep] = 0
+            self.n_clusters_ = 1
+            return self
+        _, k, labels = best
+        centroids = np.vstack([X[labels == c].mean(axis=0) for c in range(k)])
+        refined = KMeans(k, init=centroids, n_init=1, random_state=self.random_state).fit(X)
+        self.labels_[keep] = refined.labels_
+        self.n_clusters_ = k
+        return self
+
+
+def plan(
+    n_documents: int,
+    n_topics: int | str,
+    min_topic_size: int | None,
+    random_state: int,
+) -> tuple[str, Any, Any, dict[str, Any]]:
+    """Choose the reducer and clusterer for a corpus of ``n_documents``.
+
+    Returns
+    -------
+    path : str
+        ``"kmeans"``, ``"silhouette-agglomerative"`` or ``"umap-hdbscan"``.
+    reducer, clusterer : estimators
+        What BERTopic gets as ``umap_model`` and ``hdbscan_model``.
+    settings : dict
+        The resolved settings, JSON-able, recorded in the model's parameters.
+    """
+    from bertopic.dimensionality import BaseDimensionalityReduction
+
+    mts = min_topic_size or default_min_topic_size(n_documents)
+    small_k_max = n_documents // (min_topic_size or 4)
+    if n_topics != "auto":
+        from sklearn.cluster import KMeans
+
+        k = int(n_topics)
+        settings = {"n_clusters": k, "n_init": 3, "min_topic_size": None}
+        return (
+            "kmeans",
+            BaseDimensionalityReduction(),
+            KMeans(k, n_init=3, random_state=random_state),
+            settings,
+        )
+    if n_documents < SMALL_CORPUS:
+        k_max = int(max(2, min(15, small_k_max)))
+        settings = {"k_min": 2, "k_max": k_max, "min_topic_size": min_topic_size}
+        return (
+            "silhouette-agglomerative",
+            BaseDimensionalityReduction(),
+            SilhouetteClusterer(2, k_max, random_state=random_state),
+            settings,
+        )
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    neighbors = int(min(15, n_documents - 1))
+    settings = {
+        "n_neighbors": neighbors,
+        "n_components": 5,
+        "min_dist": 0.0,
+        "metric": "cosine",
+        "min_cluster_size": mts,
+    }
+    reducer = UMAP(
+        n_neighbors=neighbors,
+        n_components=5,
+        min_dist=0.0,
+        metric="cosine",
+        random_state=random_state,
+        n_jobs=1,  # a seed makes UMAP single-threaded anyway; saying so avoids its warning
+    )
+    clusterer = HDBSCAN(min_cluster_size=mts, metric="euclidean", cluster_selection_method="eom")
+    return "umap-hdbscan", reducer, clusterer, settings

@@ -1,0 +1,426 @@
+"""``TopicModel``: BERTopic over offline embeddings, with a prediction rule that survives saving."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+
+from topics.errors import TrainingError
+from topics.topic_model import _represent as rep
+from topics.topic_model._cluster import SilhouetteClusterer, plan
+from topics.topic_model._over_time import topics_over_time as _over_time
+from topics.topic_model._text import TOKEN_PATTERN, make_vectorizer, stop_word_list
+
+Progress = Callable[[str, float | None], None]
+
+#: Softmax temperature turning squared distances to centroids into probabilities.
+TEMPERATURE = 0.1
+#: Characters kept of each representative document.
+SNIPPET = 300
+
+
+class TopicModel(BaseEstimator):
+    """Topic discovery with BERTopic, offline embeddings and size-adaptive settings.
+
+    Parameters
+    ----------
+    n_topics : int or "auto"
+        Number of topics; ``"auto"`` lets the corpus decide (silhouette-selected agglomerative
+        clustering below 300 documents, UMAP + HDBSCAN above); a number uses k-means.
+    min_topic_size : int, optional
+        For ``n_topics="auto"``: HDBSCAN's ``min_cluster_size`` (default ``sqrt(n) / 2``, at
+        least 10); below 300 documents, at most ``n / min_topic_size`` topics (default n / 4).
+    embedder : LocalEmbedder, SentenceTransformerEmbedder, str or None
+        ``None``: a :class:`~topics.embed.LocalEmbedder` fitted on the corpus; a string names a
+        sentence-transformers model already on disk. An unfitted embedder is cloned and the
+        clone fitted; a fitted :class:`~topics.embed.LocalEmbedder` (e.g. fitted on a larger
+        archive) is copied and used as it is. The caller's object is never modified.
+    random_state : int
+        Seed reaching the SVD, UMAP and k-means.
+    stop_words : "english+domain", "english", list of str or None
+        Words that never become topic terms (see :data:`DOMAIN_STOP_WORDS`).
+    term_ngram_range : tuple of int
+        n-gram range of topic terms (``(1, 2)`` gives bigrams such as "critical minerals").
+    top_n_terms : int
+        Terms kept per topic.
+    representation : {"coherent", "ctfidf"}
+        ``"coherent"`` re-ranks each topic's best c-TF-IDF terms for co-occurrence and lets a
+        term describe at most two topics (see :func:`select_terms`); ``"ctfidf"`` keeps plain
+        c-TF-IDF order.
+    seed_topic_list : list of list of str, optional
+        Guided topic modelling: BERTopic nudges documents toward these word lists. Not mutated.
+    themes : mapping of str to list of str, optional
+        ``{theme_id: [phrases]}``; each topic records its closest themes.
+    """
+
+    def __init__(
+        self,
+        n_topics: int | str = "auto",
+        min_topic_size: int | None = None,
+        embedder: Any = None,
+        random_state: int = 0,
+        stop_words: str | list[str] | None = "english+domain",
+        term_ngram_range: tuple[int, int] = (1, 2),
+        top_n_terms: int = 10,
+        representation: str = "coherent",
+        seed_topic_list: list[list[str]] | None = None,
+        themes: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        self.n_topics = n_topics
+        self.min_topic_size = min_topic_size
+        self.embedder = embedder
+        self.random_state = random_state
+        self.stop_words = stop_words
+        self.term_ngram_range = term_ngram_range
+        self.top_n_terms = top_n_terms
+        self.representation = representation
+        self.seed_topic_list = seed_topic_list
+        self.themes = themes
+
+    # ------------------------------------------------------------------ fitting
+    def fit(
+        self,
+        texts: Sequence[str],
+        dates: Sequence[Any] | None = None,
+        progress: Progress | None = None,
+    ) -> TopicModel:
+        """Fit embeddings, clusters and topic terms on ``n_documents`` texts.
+
+        ``dates`` (optional, one per text) are kept for :meth:`topics_over_time`.
+        """
+        say = progress or (lambda message, fraction=None: None)
+        texts = _texts(texts)
+        n = len(texts)
+        self._validate(n)
+        say("Embedding documents", 0.05)
+        stops = stop_word_list(self.stop_words)
+        self.embedder_, prefit = _make_embedder(self.embedder, self.random_state, stops)
+        if not prefit:
+            self.embedder_.fit(texts)
+        embeddings = self.embedder_.transform(texts)
+
+        say("Building the term vocabulary", 0.2)
+        self.vectorizer_ = make_vectorizer(n, stops, tuple(self.term_ngram_range))
+        try:
+            doc_terms = self.vectorizer_.fit_transform(texts)
+        except ValueError as exc:
+            raise TrainingError(
+                f"no topic terms left in {n} documents after stop words ({exc})",
+                "check the texts, or pass stop_words=None",
+            ) from exc
+
+        say("Clustering", 0.3)
+        path, reducer, clusterer, settings = plan(
+            n, self.n_topics, self.min_topic_size, self.random_state
+        )
+        raw = self._run_bertopic(texts, embeddings, reducer, clusterer, stops)
+        if path == "umap-hdbscan" and len(set(raw.tolist()) - {-1}) < 2:
+            fallback = SilhouetteClusterer(2, 15, random_state=self.random_state).fit(embeddings)
+            raw = fallback.labels_
+            path = "umap-hdbscan→silhouette-agglomerative"
+            settings["silhouettes"] = fallback.silhouettes_
+        if isinstance(clusterer, SilhouetteClusterer):
+            settings["silhouettes"] = {str(k): v for k, v in clusterer.silhouettes_.items()}
+        if "silhouettes" in settings:
+            settings["silhouettes"] = {str(k): v for k, v in settings["silhouettes"].items()}
+
+        say("Reassigning outliers and describing topics", 0.7)
+        labels, n_outliers = _relabel(raw)
+        n_topics = int(labels.max()) + 1
+        centroids = np.vstack(
+            [embeddings[labels == k].mean(axis=0) for k in range(n_topics)]
+        ).astype(np.float64)
+        outliers = labels < 0
+        if outliers.any():
+            labels[outliers] = _nearest(embeddings[outliers], centroids)
+        self.labels_ = labels
+        self.centroids_ = centroids
+        self.n_topics_ = n_topics
+
+        counts = rep.class_counts(doc_terms, labels, n_topics)
+        self.ctfidf_ = rep.ctfidf(counts)
+        self._describe(doc_terms)
+        docs = rep.representative_docs(embeddings, labels, centroids)
+        self.representative_docs_ = [[texts[i][:SNIPPET] for i in idx] for idx in docs]
+        self.sizes_ = np.bincount(labels, minlength=n_topics).astype(np.int64)
+        agreement = float(np.mean(_nearest(embeddings, centroids) == labels))
+        self.fit_info_ = {
+            "n_documents": n,
+            "path": path,
+            "settings": settings,
+            "embedding_dimension": int(embeddings.shape[1]),
+            "outlier_rule": "nearest topic centroid (squared Euclidean, unit-length embeddings)",
+            "n_outliers_reassigned": int(n_outliers),
+            "prediction_rule": "nearest topic centroid in embedding space; probabilities = "
+            f"softmax(-squared distance / {TEMPERATURE})",
+            "train_transform_agreement": agreement,
+        }
+        self.topic_themes_ = None
+        if self.themes:
+            table = self.map_topics_to_themes(self.themes)
+            self.topic_themes_ = [
+                [[r.theme, float(r.score)] for r in table[table.topic == k].itertuples()]
+                for k in range(n_topics)
+            ]
+        self.dates_ = None if dates is None else [None if d is None else str(d) for d in dates]
+        say("Topic model fitted", 1.0)
+        return self
+
+    def _validate(self, n: int) -> None:
+        if n < 3:
+            raise TrainingError(f"{n} documents: too few for a topic model", "give at least 3")
+        if self.n_topics != "auto":
+            k = self.n_topics
+            if not isinstance(k, int | np.integer) or not 1 <= k < n:
+                raise TrainingError(
+                    f"n_topics={k!r} must be 'auto' or an integer between 1 and {n - 1}",
+                    "lower n_topics or add documents",
+                )
+        if self.representation not in ("coherent", "ctfidf"):
+            raise ValueError(
+                f"representation must be 'coherent' or 'ctfidf', got {self.representation!r}"
+            )
+
+    def _run_bertopic(self, texts, embeddings, reducer, clusterer, stops) -> np.ndarray:
+        from bertopic import BERTopic
+        from bertopic.backend import BaseEmbedder
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        embedder = self.embedder_
+
+        class _Backend(BaseEmbedder):
+            def embed(self, documents, verbose=False):
+                return embedder.transform(list(documents))
+
+        model = BERTopic(
+            embedding_model=_Backend(),
+            umap_model=reducer,
+            hdbscan_model=clusterer,
+            vectorizer_model=CountVectorizer(
+                stop_words=stops,
+                ngram_range=tuple(self.term_ngram_range),
+                token_pattern=TOKEN_PATTERN,
+            ),
+            ctfidf_model=ClassTfidfTransformer(),
+            seed_topic_list=copy.deepcopy(self.seed_topic_list),
+            top_n_words=self.top_n_terms,
+            calculate_probabilities=False,
+            verbose=False,
+        )
+        # BERTopic's guided mode edits the embeddings in place: give it a copy.
+        topics, _ = model.fit_transform(list(texts), embeddings=embeddings.copy())
+        return np.asarray(topics, dtype=np.int64)
+
+    def _describe(self, doc_terms: sp.spmatrix) -> None:
+        vocab = self.vectorizer_.get_feature_names_out()
+        coherent = self.representation == "coherent"
+        chosen = rep.select_terms(
+            self.ctfidf_,
+            doc_terms,
+            vocab,
+            top_n=self.top_n_terms,
+            coherence_weight=2.0 if coherent else 0.0,
+            max_topics_per_term=2 if coherent else self.ctfidf_.shape[0],
+            candidates=20 if coherent else self.top_n_terms,
+        )
+        self.topic_terms_ = [[str(vocab[j]) for j in idx] for idx in chosen]
+        self.topic_weights_ = [
+            [float(self.ctfidf_[k, j]) for j in idx] for k, idx in enumerate(chosen)
+        ]
+
+    # --------------------------------------------------------------- prediction
+    def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Assign texts to topics by the nearest topic centroid in embedding space.
+
+        Returns
+        -------
+        topic_ids : ndarray of shape (n_documents,), int64
+        probabilities : ndarray of shape (n_documents, n_topics), float64
+            Softmax of minus the squared distance to each centroid over ``TEMPERATURE``.
+        """
+        self._check_fitted()
+        emb = self.embedder_.transform(_texts(texts)).astype(np.float64)
+        d2 = _sq_dist(emb, self.centroids_)
+        ids = np.argmin(d2, axis=1).astype(np.int64)
+        logits = -(d2 - d2.min(axis=1, keepdims=True)) / TEMPERATURE
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return ids, probs
+
+    def fit_transform(self, texts, dates=None, progress=None) -> tuple[np.ndarray, np.ndarray]:
+        """Fit, then return the training assignments and their probabilities."""
+        self.fit(texts, dates=dates, progress=progress)
+        _, probs = self.transform(texts)
+        return self.labels_.copy(), probs
+
+    # ------------------------------------------------------------ descriptions
+    def topic_info(self):
+        """One row per topic.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``topic``, ``size``, ``label``, ``terms`` (list of str), ``weights`` (list of
+            float, c-TF-IDF), ``representative_docs`` (list of str, up to 3 snippets) and
+            ``themes`` (list of ``[theme_id, score]``, empty without themes).
+        """
+        import pandas as pd
+
+        self._check_fitted()
+        return pd.DataFrame(
+            {
+                "topic": np.arange(self.n_topics_),
+                "size": self.sizes_,
+                "label": [rep.label(t) for t in self.topic_terms_],
+                "terms": self.topic_terms_,
+                "weights": self.topic_weights_,
+                "representative_docs": self.representative_docs_,
+                "themes": self.topic_themes_ or [[] for _ in range(self.n_topics_)],
+            }
+        )
+
+    def map_topics_to_themes(self, theme_phrases: Mapping[str, list[str]], top_n: int = 3):
+        """Closest themes of each topic.
+
+        The score is the mean of two cosines: topic centroid vs. the embedded phrases, and the
+        topic's c-TF-IDF row vs. the phrases' term counts.
+
+        Parameters
+        ----------
+        theme_phrases : mapping of str to list of str
+            ``{theme_id: [phrases]}``; not modified.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``topic``, ``theme``, ``score``, ``rank`` (1 = closest); ``top_n`` rows per
+            topic.
+        """
+        import pandas as pd
+
+        self._check_fitted()
+        ids = list(theme_phrases)
+        if not ids:
+            return pd.DataFrame({"topic": [], "theme": [], "score": [], "rank": []})
+        joined = [" ".join(theme_phrases[t]) for t in ids]
+        emb = self.embedder_.transform(joined).astype(np.float64)
+        terms = np.asarray(self.vectorizer_.transform(joined).todense(), dtype=np.float64)
+        score = 0.5 * rep.cosine_rows(self.centroids_, emb) + 0.5 * rep.cosine_rows(
+            self.ctfidf_, terms
+        )
+        rows = []
+        for k in range(self.n_topics_):
+            order = np.argsort(-score[k], kind="stable")[:top_n]
+            rows += [(k, ids[j], float(score[k, j]), r + 1) for r, j in enumerate(order)]
+        return pd.DataFrame(rows, columns=["topic", "theme", "score", "rank"])
+
+    def topics_over_time(
+        self,
+        texts_or_assignments: Sequence[str] | np.ndarray,
+        dates: Sequence[Any],
+        freq: str = "month",
+        top_n: int = 5,
+    ):
+        """Topic shares per calendar period, zero-filled; see :func:`topics_over_time`.
+
+        Parameters
+        ----------
+        texts_or_assignments : sequence of str, or ndarray of int
+            Texts (assigned with :meth:`transform`; per-period terms computed) or topic ids.
+        dates : sequence
+            One date per document (strings or datetimes).
+        freq : {"month", "quarter", "year"}
+        """
+        self._check_fitted()
+        items = list(texts_or_assignments)
+        if items and isinstance(items[0], str):
+            labels, _ = self.transform(items)
+            doc_terms = self.vectorizer_.transform(items)
+            vocab = self.vectorizer_.get_feature_names_out()
+        else:
+            labels = np.asarray(items, dtype=np.int64)
+            doc_terms = vocab = None
+        return _over_time(labels, dates, freq, self.n_topics_, doc_terms, vocab, top_n)
+
+    def score(self, texts: Sequence[str], topk: int = 10) -> dict[str, Any]:
+        """NPMI coherence and topic diversity on ``texts`` (see
+        :func:`topics.evaluate.score_topic_model`); returns a dict, not a single number."""
+        from topics.evaluate import score_topic_model
+
+        self._check_fitted()
+        return score_topic_model(self, _texts(texts), topk=topk)
+
+    # ------------------------------------------------------------- persistence
+    def save(self, directory: Path) -> None:
+        """Write the fitted model into an existing empty directory (JSON, npz, skops)."""
+        from topics.topic_model._persist import save_model
+
+        self._check_fitted()
+        save_model(self, Path(directory))
+
+    @classmethod
+    def load(cls, directory: Path) -> TopicModel:
+        """Load a model written by :meth:`save`; ``transform`` gives identical output."""
+        from topics.topic_model._persist import load_model
+
+        return load_model(cls, Path(directory))
+
+    def _check_fitted(self) -> None:
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "centroids_")
+
+
+def _texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("expected a sequence of texts, got a single string")
+    return ["" if t is None else str(t) for t in texts]
+
+
+def _make_embedder(
+    embedder: Any, random_state: int, stop_words: list[str] | None
+) -> tuple[Any, bool]:
+    """The embedder to use, and whether it is already fitted (a fitted one is copied, not refit)."""
+    from sklearn.base import clone
+
+    from topics.embed import LocalEmbedder, SentenceTransformerEmbedder
+
+    if embedder is None:
+        return LocalEmbedder(stop_words=stop_words, random_state=random_state), False
+    if isinstance(embedder, str):
+        return SentenceTransformerEmbedder(embedder), False
+    if isinstance(embedder, LocalEmbedder) and hasattr(embedder, "pipeline_"):
+        return copy.deepcopy(embedder), True
+    return clone(embedder), False
+
+
+def _relabel(raw: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber clusters 0..K-1 by decreasing size (ties: first seen); outliers stay -1."""
+    raw = np.asarray(raw, dtype=np.int64)
+    ids, first, counts = np.unique(raw[raw >= 0], return_index=True, return_counts=True)
+    if len(ids) == 0:
+        raise TrainingError("the clustering found no topic", "set n_topics to a number")
+    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
+    mapping = {int(ids[i]): new for new, i in enumerate(order)}
+    labels = np.array([mapping.get(int(r), -1) for r in raw], dtype=np.int64)
+    return labels, int((raw < 0).sum())
+
+
+def _sq_dist(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    return (
+        (x * x).sum(axis=1, keepdims=True)
+        - 2.0 * x @ centroids.T
+        + (centroids * centroids).sum(axis=1)[None, :]
+    )
+
+
+def _nearest(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    return np.argmin(_sq_dist(x, centroids), axis=1).astype(np.int64)

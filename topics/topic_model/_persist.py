@@ -1,0 +1,118 @@
+"""Saving and loading a fitted ``TopicModel``: JSON, ``.npz`` and the embedder's skops file.
+
+Layout of the directory a model is saved into::
+
+    topic_model.json   format/version, parameters, fit record, vocabulary, topic terms and weights,
+                       representative documents, theme matches
+    arrays.npz         topic centroids, training assignments, sizes, c-TF-IDF (CSR parts)
+    embedder/          the embedder's own files (``embedder.json``, ``embedder.skops``)
+
+Everything ``transform`` needs is stored, so predictions after loading are identical; no UMAP,
+HDBSCAN or BERTopic object is saved or needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from topics._io import load_arrays, read_json, save_arrays, write_json
+from topics.errors import ModelFormatError
+from topics.topic_model._text import TOKEN_PATTERN
+
+FORMAT = "topics.topic_model"
+FORMAT_VERSION = 1
+
+
+def save_model(model: Any, directory: Path) -> None:
+    """Write a fitted ``TopicModel`` into an existing empty ``directory``."""
+    (directory / "embedder").mkdir()
+    model.embedder_.save(directory / "embedder")
+    params = model.get_params()
+    params["embedder"] = None if not isinstance(model.embedder, str) else model.embedder
+    params["term_ngram_range"] = list(params["term_ngram_range"])
+    ctf = sp.csr_matrix(model.ctfidf_)
+    save_arrays(
+        directory / "arrays.npz",
+        centroids=model.centroids_,
+        labels=model.labels_,
+        sizes=model.sizes_,
+        ctfidf_data=ctf.data,
+        ctfidf_indices=ctf.indices,
+        ctfidf_indptr=ctf.indptr,
+        ctfidf_shape=np.asarray(ctf.shape),
+    )
+    write_json(
+        directory / "topic_model.json",
+        {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "params": params,
+            "fit_info": model.fit_info_,
+            "vocabulary": [str(t) for t in model.vectorizer_.get_feature_names_out()],
+            "vectorizer_stop_words": model.vectorizer_.stop_words,
+            "topic_terms": model.topic_terms_,
+            "topic_weights": model.topic_weights_,
+            "representative_docs": model.representative_docs_,
+            "topic_themes": model.topic_themes_,
+            "dates": model.dates_,
+        },
+    )
+
+
+def load_model(cls: type, directory: Path) -> Any:
+    """Re-create a ``TopicModel`` of class ``cls`` from ``directory``.
+
+    Raises
+    ------
+    ModelFormatError
+        Missing or damaged files, or another format or version.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from topics.embed import load_embedder
+
+    directory = Path(directory)
+    meta = read_json(directory / "topic_model.json")
+    if meta.get("format") != FORMAT or meta.get("version") != FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{directory / 'topic_model.json'}: not a version {FORMAT_VERSION} topic model",
+            "re-train the model with this version of topics",
+        )
+    try:
+        params = dict(meta["params"])
+        params["term_ngram_range"] = tuple(params["term_ngram_range"])
+        model = cls(**params)
+        model.embedder_ = load_embedder(directory / "embedder")
+        arrays = load_arrays(directory / "arrays.npz")
+        model.centroids_ = arrays["centroids"]
+        model.labels_ = arrays["labels"]
+        model.sizes_ = arrays["sizes"]
+        model.n_topics_ = int(model.centroids_.shape[0])
+        model.ctfidf_ = np.asarray(
+            sp.csr_matrix(
+                (arrays["ctfidf_data"], arrays["ctfidf_indices"], arrays["ctfidf_indptr"]),
+                shape=tuple(int(s) for s in arrays["ctfidf_shape"]),
+            ).todense()
+        )
+        model.vectorizer_ = CountVectorizer(
+            stop_words=meta["vectorizer_stop_words"],
+            ngram_range=params["term_ngram_range"],
+            token_pattern=TOKEN_PATTERN,
+            vocabulary=meta["vocabulary"],
+        ).fit([])
+        model.fit_info_ = meta["fit_info"]
+        model.topic_terms_ = meta["topic_terms"]
+        model.topic_weights_ = meta["topic_weights"]
+        model.representative_docs_ = meta["representative_docs"]
+        model.topic_themes_ = meta["topic_themes"]
+        model.dates_ = meta["dates"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelFormatError(
+            f"{directory}: incomplete or damaged topic model ({type(exc).__name__}: {exc})",
+            "re-train the model",
+        ) from exc
+    return model
