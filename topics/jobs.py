@@ -181,7 +181,8 @@ def evaluate_model(
     for column in label_columns:
         if column not in model.labels:
             raise TopicsError(
-                f"the model has no classifier for {column!r} (it has: {', '.join(model.labels) or 'none'})",
+                f"the model has no classifier for {column!r} "
+                f"(it has: {', '.join(model.labels) or 'none'})",
                 f"train one with `topics train --label-column {column}`",
             )
         if column not in frame.columns:

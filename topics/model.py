@@ -123,7 +123,8 @@ class Model:
         frame = corpus if hasattr(corpus, "columns") else corpus.frame
         frame = frame[~frame[schema.IS_DUPLICATE].astype(bool)]
         texts = [
-            schema.document_text(t, b) for t, b in zip(frame[schema.TITLE], frame[schema.TEXT])
+            schema.document_text(t, b)
+            for t, b in zip(frame[schema.TITLE], frame[schema.TEXT], strict=False)
         ]
         return self.topic_model.topics_over_time(texts, frame[schema.DATE], freq=freq)
 
@@ -258,10 +259,14 @@ def train(
         )
         if column not in frame.columns:
             raise TrainingError(
-                f"the corpus has no column {column!r} (it has: {', '.join(map(str, frame.columns))})",
+                f"the corpus has no column {column!r} "
+                f"(it has: {', '.join(map(str, frame.columns))})",
                 "name one of those columns with --label-column",
             )
-        clf = LabelClassifier(random_state=seed).fit(texts, frame[column].tolist())
+        try:
+            clf = LabelClassifier(random_state=seed).fit(texts, frame[column].tolist())
+        except TrainingError as exc:
+            raise TrainingError(f"label column {column!r}: {exc.message}", exc.hint) from exc
         labels[column] = clf
         metrics[f"label:{column}"] = clf.cv_metrics_
 
@@ -281,8 +286,8 @@ def train(
         "seed": seed,
         "corpus": {
             "fingerprint": corpus_fingerprint(frame),
-            "documents": int(len(frame)),
-            "records": int(len(corpus.frame)),
+            "documents": len(frame),
+            "records": len(corpus.frame),
             "date_range": _date_range(dates),
             "sources": sorted({Path(s).name for s in corpus.frame[schema.SOURCE].astype(str)})[:50],
         },

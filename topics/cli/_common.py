@@ -59,7 +59,6 @@ def progress(quiet: bool = False) -> Iterator[Callable[[str, float | None], None
         yield lambda message, fraction=None: None
         return
     if not sys.stderr.isatty():
-
         last: list[str] = [""]
 
         def plain(message: str, fraction: float | None = None) -> None:
@@ -92,7 +91,8 @@ CorpusPaths = Annotated[
     list[Path] | None,
     typer.Argument(
         help="Files or folders of releases (seed .txt format, CSV/TSV, JSONL[.gz], Parquet, "
-        "a folder of .txt/.md), or a corpus written by `topics ingest`. Default: the bundled seeds.",
+        "a folder of .txt/.md), or a corpus written by `topics ingest`. "
+        "Default: the bundled seeds.",
         show_default=False,
     ),
 ]

@@ -96,7 +96,8 @@ def print_model_summary(model: Model) -> None:
         f"topics {manifest.get('versions', {}).get('topics', '?')}  seed {manifest.get('seed')}",
     )
     console.print(
-        f"Trained on {corpus.get('documents', '?')} documents ({corpus.get('records', '?')} records)"
+        f"Trained on {corpus.get('documents', '?')} documents "
+        f"({corpus.get('records', '?')} records)"
         f", dated {dates[0]} … {dates[1]}, fingerprint {str(corpus.get('fingerprint', ''))[:12]}",
     )
     console.print(f"Themes ({len(model.theme_ids)}): {', '.join(model.theme_ids)}")
