@@ -59,3 +59,11 @@ def test_missing_model_is_one_line_error(tmp_path):
 def test_bad_option_is_usage_error():
     result = runner.invoke(app, ["report", "--freq", "fortnight"])
     assert result.exit_code == 2
+
+
+def test_public_api_is_complete():
+    import topics
+
+    assert sorted(topics.__all__) == sorted(topics._EXPORTS)
+    for name in topics.__all__:
+        assert getattr(topics, name) is not None

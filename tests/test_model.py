@@ -158,3 +158,43 @@ def test_round_trip_on_a_larger_corpus(tmp_path):
     after = topics.load(tmp_path / "m").predict(texts)
     pd.testing.assert_frame_equal(before, after, check_exact=True)
     assert (before["category"] == corpus.frame["category"][:200].to_numpy()).mean() > 0.9
+
+
+def test_cli_evaluate_and_stdin_predict(tmp_path):
+    data = _synthetic_corpus(tmp_path, n=120)
+    out = tmp_path / "model"
+    args = ["train", str(data), "--out", str(out), "--label-column", "category", "--quiet"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app, ["evaluate", str(data), "--model", str(out), "--label-column", "category", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["label:category"]["accuracy"] > 0.9
+    assert 0 < scores["topics"]["diversity"] <= 1
+    result = runner.invoke(
+        app, ["predict", "--model", str(out), "--json"], input="lithium cobalt refining\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["category"] == "minerals"
+
+
+def test_cli_custom_taxonomy_replaces_the_default(tmp_path):
+    themes = tmp_path / "themes.toml"
+    themes.write_text(
+        '[[themes]]\nid = "steel"\nname = "Steel"\ndescription = "Steel trade"\n'
+        'include = ["steel", "safeguard"]\n\n'
+        '[[themes]]\nid = "chips"\nname = "Chips"\ndescription = "Semiconductors"\n'
+        'include = ["semiconductor", "chip"]\n'
+    )
+    out = tmp_path / "model"
+    args = ["train", str(SEEDS), "--out", str(out), "--themes", str(themes)]
+    result = runner.invoke(app, [*args, "--themes-mode", "replace", "--no-topics", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert topics.load(out).theme_ids == ["steel", "chips"]
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[[themes]]\nid = "x"\n')
+    result = runner.invoke(app, ["train", "--out", str(tmp_path / "b"), "--themes", str(broken)])
+    assert result.exit_code == 1
+    assert "broken.toml" in result.output and "name" in result.output

@@ -35,13 +35,27 @@ _EXPORTS = {
     "TrainingError": "topics.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Corpus",
+    "CorpusError",
+    "Model",
+    "ModelFormatError",
+    "Taxonomy",
+    "ThemeError",
+    "TopicsError",
+    "TrainingError",
+    "build_report",
+    "default_taxonomy",
+    "load",
+    "load_corpus",
+    "train",
+]
 
 if TYPE_CHECKING:
     from topics.corpus import Corpus, load_corpus
     from topics.errors import CorpusError, ModelFormatError, ThemeError, TopicsError, TrainingError
-    from topics.model import Model, load, train
     from topics.jobs import build_report
+    from topics.model import Model, load, train
     from topics.themes import Taxonomy, default_taxonomy
 
 
