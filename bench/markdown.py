@@ -1,0 +1,157 @@
+"""Write ``BENCHMARKS.md`` from the suites' results: machine, date, command, one table per suite."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.harness import format_number, ratio
+from bench.runner import SuiteResult
+
+_TRACEBACK_LINES = 25
+
+_COLUMNS = (
+    "figure",
+    "median",
+    "spread",
+    "unit",
+    "baseline (same run)",
+    "baseline median",
+    "ratio",
+    "published",
+    "note",
+)
+
+
+def render(
+    results: Sequence[SuiteResult],
+    *,
+    machine: Mapping[str, str],
+    command: str,
+    date: str,
+    seconds: float,
+    quick: bool = False,
+    repeats: int = 3,
+) -> str:
+    """The Markdown text of the benchmark file.
+
+    Parameters
+    ----------
+    results : sequence of SuiteResult
+        One per suite run, in order.
+    machine : mapping of str to str
+        Label → value (CPU, cores, memory, library versions), from :func:`bench.runner.machine`.
+    command : str
+        The command line that produced the figures.
+    date : str
+        When the run started (UTC).
+    seconds : float
+        Wall time of the whole run.
+    quick, repeats
+        The run's options, stated in the header.
+    """
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated {date} by `{command}` in {_duration(seconds)}"
+        + (" — **quick run on small samples: not the reference figures**." if quick else "."),
+        "This file is written from scratch by every run; regenerate it with `make bench` "
+        "(options: `make bench BENCH_ARGS='--only speed --quick'`).",
+        "",
+        f"Every figure is the median of up to {repeats} runs (expensive steps stop repeating once "
+        "they exceed their time budget; the spread gives min–max and the number of runs). "
+        "Baselines are measured in the same run on the same machine; *ratio* is median ÷ "
+        "baseline median. Peak memory is the resident high-water mark (VmHWM) of a fresh process "
+        "running that step.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {_cell(k)} | {_cell(v)} |" for k, v in machine.items()),
+        "",
+        "## Suites",
+        "",
+        "| suite | status | figures | time | message |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {r.name} | {r.status} | {len(r.rows)} | {_duration(r.seconds)} | "
+            f"{_cell(r.message)} |"
+            for r in results
+        ),
+        "",
+    ]
+    for result in results:
+        lines += _suite_section(result)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (temporary sibling, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _suite_section(result: SuiteResult) -> list[str]:
+    lines = [f"## {result.name}", ""]
+    if result.status == "skipped":
+        return [*lines, f"Not run — {result.message}", ""]
+    if result.status == "failed":
+        lines += [f"**Failed** — {_cell(result.message)}", ""]
+        if result.detail:
+            tail = result.detail.rstrip().splitlines()[-_TRACEBACK_LINES:]
+            lines += ["```text", *tail, "```", ""]
+        return lines
+    if not result.rows:
+        return [*lines, "No figures.", ""]
+    lines += [
+        "| " + " | ".join(_COLUMNS) + " |",
+        "|" + "|".join("---" for _ in _COLUMNS) + "|",
+    ]
+    lines += [_row_line(row) for row in result.rows]
+    return [*lines, ""]
+
+
+def _row_line(row: Mapping[str, Any]) -> str:
+    value = row.get("value")
+    baseline_value = row.get("baseline_value")
+    r = ratio(value, baseline_value)
+    if row.get("error"):
+        shown = "**failed**"
+    elif row.get("skipped"):
+        shown = "not run"
+    else:
+        shown = format_number(value) if value is not None else "—"
+    cells = [
+        row.get("figure"),
+        shown,
+        row.get("spread"),
+        row.get("unit"),
+        row.get("baseline"),
+        format_number(baseline_value) if baseline_value is not None else "",
+        f"{format_number(r)}×" if r is not None else "",
+        format_number(row.get("published")) if row.get("published") is not None else "",
+        row.get("note"),
+    ]
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = format_number(value)
+    return " ".join(value.split()).replace("|", "\\|")
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min {seconds % 60:02d} s"

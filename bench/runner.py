@@ -1,0 +1,143 @@
+"""Run the benchmark suites one after another, each isolated from the others' failures."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import time
+import traceback
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench.harness import ROW_KEYS, log
+
+#: Suite name → module exposing ``run(corpora, *, quick=False, repeats=3) -> list[dict]``.
+SUITES: dict[str, str] = {
+    "speed": "bench.suite_speed",
+    "classify": "bench.suite_classify",
+    "topics": "bench.suite_topics",
+}
+
+#: Distributions whose versions head BENCHMARKS.md.
+VERSIONED = ("topics", "numpy", "pandas", "scikit-learn", "bertopic", "umap-learn", "hdbscan")
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def default_corpora() -> Path:
+    """``$TOPICS_CORPORA`` when set, else ``../shared/corpora`` next to the repository."""
+    env = os.environ.get("TOPICS_CORPORA")
+    return Path(env) if env else (REPO.parent / "shared" / "corpora").resolve()
+
+
+@dataclass
+class SuiteResult:
+    """What one suite produced.
+
+    ``status`` is ``"ok"`` (every figure measured), ``"partial"`` (some rows skipped or failed),
+    ``"skipped"`` (a corpus it needs is missing: ``message`` names the path) or ``"failed"`` (it
+    raised: ``message`` is the error, ``detail`` the traceback).
+    """
+
+    name: str
+    status: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    message: str = ""
+    detail: str = ""
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether every figure of the suite was measured."""
+        return self.status == "ok"
+
+
+def run_suite(
+    name: str, module_name: str, corpora: Path, *, quick: bool = False, repeats: int = 3
+) -> SuiteResult:
+    """Import and run one suite; a missing corpus or an exception becomes part of the result."""
+    t0 = time.perf_counter()
+    log(f"{name}: starting ({module_name}, corpora {corpora})")
+    try:
+        module = importlib.import_module(module_name)
+        rows = list(module.run(corpora, quick=quick, repeats=repeats))
+    except FileNotFoundError as exc:
+        missing = exc.filename or str(exc)
+        message = (
+            f"corpus missing: {missing} (set TOPICS_CORPORA or pass --corpora to point at the "
+            "corpora folder)"
+        )
+        log(f"{name}: skipped — {message}")
+        return SuiteResult(name, "skipped", [], time.perf_counter() - t0, message)
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        log(f"{name}: FAILED — {message}")
+        return SuiteResult(
+            name, "failed", [], time.perf_counter() - t0, message, traceback.format_exc()
+        )
+    rows = [_complete(row, name) for row in rows]
+    problems = [r for r in rows if r.get("skipped") or r.get("error")]
+    for row in problems:
+        log(f"{name}: {row['figure']}: {row['note']}")
+    status = "partial" if problems else "ok"
+    seconds = time.perf_counter() - t0
+    log(f"{name}: {status}, {len(rows)} figures in {seconds:.0f} s")
+    message = f"{len(problems)} of {len(rows)} figures not measured" if problems else ""
+    return SuiteResult(name, status, rows, seconds, message)
+
+
+def run_suites(
+    names: list[str], corpora: Path, *, quick: bool = False, repeats: int = 3
+) -> list[SuiteResult]:
+    """Run the named suites (keys of :data:`SUITES`) in order; each one's failure is contained."""
+    return [run_suite(name, SUITES[name], corpora, quick=quick, repeats=repeats) for name in names]
+
+
+def _complete(row: dict[str, Any], suite: str) -> dict[str, Any]:
+    """A copy of ``row`` with every key of :data:`ROW_KEYS` present."""
+    full = {key: None for key in ROW_KEYS}
+    full.update(row)
+    full["suite"] = full["suite"] or suite
+    return full
+
+
+def machine() -> dict[str, str]:
+    """The machine and software the figures were measured on (label → text)."""
+    info = {
+        "CPU": _cpu_model(),
+        "cores": str(os.cpu_count() or "?"),
+        "memory": _memory(),
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+    }
+    for name in VERSIONED:
+        try:
+            info[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            info[name] = "not installed"
+    return info
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def _memory() -> str:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    return f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+    except (OSError, ValueError):
+        pass
+    return "unknown"

@@ -1,0 +1,216 @@
+"""The benchmark runner, the BENCHMARKS.md writer and ``python -m bench``, with fake suites."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from bench import __main__ as bench_main
+from bench import markdown, runner
+from bench.harness import error_row, make_row, skipped_row
+from bench.runner import SuiteResult, run_suite
+
+
+def _suite(name: str, run) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.run = run
+    return module
+
+
+def _ok_run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict]:
+    return [
+        make_row(
+            "fast",
+            "ingest | pipes",
+            [2.0, 1.0, 3.0],
+            "s",
+            baseline="read_json",
+            baseline_values=[0.5, 0.5, 0.5],
+            published=0.862,
+            note="quick" if quick else f"repeats={repeats}",
+        ),
+        {"figure": "bare row", "value": 7},  # a suite may leave keys out
+    ]
+
+
+def _missing_run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict]:
+    path = corpora / "bbc_news" / "bbc_news.jsonl.gz"
+    raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+
+
+def _failing_run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict]:
+    raise RuntimeError("umap exploded")
+
+
+def _partial_run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict]:
+    return [
+        make_row("partial", "seeds train", 1.5, "s"),
+        skipped_row("partial", "growth", corpora / "sotu" / "sotu_paragraphs.jsonl.gz"),
+        error_row("partial", "report", ValueError("no dates")),
+    ]
+
+
+@pytest.fixture
+def fake_suites(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    suites = {
+        "fast": "fake_suite_ok",
+        "absent": "fake_suite_missing",
+        "broken": "fake_suite_failing",
+        "partial": "fake_suite_partial",
+    }
+    for module_name, run in zip(
+        suites.values(), (_ok_run, _missing_run, _failing_run, _partial_run), strict=True
+    ):
+        monkeypatch.setitem(sys.modules, module_name, _suite(module_name, run))
+    for name in list(runner.SUITES):
+        monkeypatch.delitem(runner.SUITES, name)
+    for name, module_name in suites.items():
+        monkeypatch.setitem(runner.SUITES, name, module_name)
+    return suites
+
+
+def test_run_suite_completes_rows(tmp_path: Path, fake_suites: dict[str, str]) -> None:
+    result = run_suite("fast", "fake_suite_ok", tmp_path, repeats=5)
+    assert result.status == "ok" and result.succeeded
+    assert [r["note"] for r in result.rows] == ["repeats=5", None]
+    assert result.rows[1]["suite"] == "fast"  # filled in for a row that left it out
+    assert set(result.rows[1]) >= {"spread", "baseline", "published"}
+
+
+def test_missing_corpus_names_the_path(tmp_path: Path, fake_suites: dict[str, str]) -> None:
+    result = run_suite("absent", "fake_suite_missing", tmp_path)
+    assert result.status == "skipped"
+    assert str(tmp_path / "bbc_news" / "bbc_news.jsonl.gz") in result.message
+    assert "TOPICS_CORPORA" in result.message
+    assert result.detail == ""  # no traceback for a missing corpus
+
+
+def test_failing_suite_keeps_its_error(tmp_path: Path, fake_suites: dict[str, str]) -> None:
+    result = run_suite("broken", "fake_suite_failing", tmp_path)
+    assert result.status == "failed"
+    assert result.message == "RuntimeError: umap exploded"
+    assert "Traceback" in result.detail
+
+
+def test_unknown_suite_module_fails_cleanly(tmp_path: Path) -> None:
+    result = run_suite("ghost", "bench.suite_that_does_not_exist", tmp_path)
+    assert result.status == "failed"
+    assert "ModuleNotFoundError" in result.message
+
+
+def test_partial_suite_counts_unmeasured_rows(tmp_path: Path, fake_suites: dict[str, str]) -> None:
+    result = run_suite("partial", "fake_suite_partial", tmp_path)
+    assert result.status == "partial"
+    assert result.message == "2 of 3 figures not measured"
+
+
+def _render(results: list[SuiteResult]) -> str:
+    return markdown.render(
+        results,
+        machine={"CPU": "Test CPU", "cores": "2", "numpy": "2.4"},
+        command="python -m bench --quick",
+        date="2026-01-01 00:00 UTC",
+        seconds=125,
+        quick=True,
+        repeats=3,
+    )
+
+
+def test_markdown_tables(tmp_path: Path, fake_suites: dict[str, str]) -> None:
+    results = [run_suite(n, m, tmp_path) for n, m in fake_suites.items()]
+    text = _render(results)
+    assert text.startswith("# Benchmarks\n")
+    assert "`python -m bench --quick` in 2 min 05 s" in text
+    assert "quick run" in text
+    assert "| CPU | Test CPU |" in text and "| numpy | 2.4 |" in text
+    lines = text.splitlines()
+    ingest = next(line for line in lines if line.startswith("| ingest"))
+    cells = [c.strip() for c in ingest.strip("|").split(" | ")]
+    assert cells[:8] == [
+        "ingest \\| pipes",  # a pipe in a figure name cannot break the table
+        "2.00",
+        "1.00–3.00 s (n=3)",
+        "s",
+        "read_json",
+        "0.5",
+        "4.00×",
+        "0.862",
+    ]
+    assert "| absent | skipped | 0 |" in text
+    assert str(tmp_path / "bbc_news" / "bbc_news.jsonl.gz") in text
+    assert "**Failed** — RuntimeError: umap exploded" in text
+    assert "```text" in text and "Traceback" in text
+    assert "| growth | not run |" in text
+    assert "| report | **failed** |" in text
+
+
+def test_markdown_header_rows_match_columns(tmp_path: Path, fake_suites: dict[str, str]) -> None:
+    text = _render([run_suite("fast", "fake_suite_ok", tmp_path)])
+    table = [line for line in text.splitlines() if line.startswith("| figure")]
+    assert len(table) == 1
+    width = table[0].count(" | ")
+    rows = [line for line in text.splitlines() if line.startswith(("| ingest", "| bare row"))]
+    assert len(rows) == 2
+    assert all(line.count(" | ") == width for line in rows)
+
+
+def test_write_replaces_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    out.write_text("old figures\n")
+    markdown.write(out, "# new\n")
+    assert out.read_text() == "# new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["BENCHMARKS.md"]
+
+
+def test_main_runs_every_suite_and_exits_non_zero(
+    tmp_path: Path, fake_suites: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    corpora = tmp_path / "corpora"
+    status = bench_main.main(["--corpora", str(corpora), "--out", str(out), "--repeats", "2"])
+    assert status == 1
+    text = out.read_text()
+    assert "| fast | ok | 2 |" in text and "| broken | failed | 0 |" in text
+    assert "repeats=2" in text  # the option reached the suite
+    err = capsys.readouterr().err
+    assert str(corpora / "bbc_news" / "bbc_news.jsonl.gz") in err
+    assert "broken: FAILED — RuntimeError: umap exploded" in err
+    assert "Traceback" not in err  # a clear message on stderr, the traceback only in the file
+
+
+def test_main_only_selected_suites_exit_zero(tmp_path: Path, fake_suites: dict[str, str]) -> None:
+    out = tmp_path / "B.md"
+    assert bench_main.main(["--only", "fast", "--quick", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "| fast | ok |" in text and "absent" not in text
+    assert "--only fast --quick" in text
+
+
+def test_main_rejects_unknown_suites_and_bad_repeats(fake_suites: dict[str, str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        bench_main.parse_args(["--only", "nonsense"])
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit):
+        bench_main.parse_args(["--repeats", "0"])
+
+
+def test_default_corpora_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOPICS_CORPORA", str(tmp_path))
+    assert runner.default_corpora() == tmp_path
+    monkeypatch.delenv("TOPICS_CORPORA")
+    assert runner.default_corpora() == (runner.REPO.parent / "shared" / "corpora").resolve()
+
+
+def test_machine_names_cores_memory_and_versions() -> None:
+    info = runner.machine()
+    assert info["cores"] == str(os.cpu_count())
+    for key in ("CPU", "memory", "Python", "numpy", "pandas", "scikit-learn", "bertopic"):
+        assert info[key]
+    assert info["numpy"][0].isdigit()
