@@ -14,6 +14,13 @@ import pytest
 
 from topics.errors import ModelFormatError, TrainingError
 from topics.topic_model import DOMAIN_STOP_WORDS, TopicModel
+from topics.topic_model._text import (
+    GENERIC_WORDS,
+    PRESS_STOP_WORDS,
+    generic_terms,
+    person_names,
+    term_stop_words,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -71,16 +78,68 @@ def test_seeds_give_several_coherent_topics(model, seeds):
     export_titles = [titles[i] for i in np.flatnonzero(model.labels_ == exports)]
     assert all("export" in t.lower() for t in export_titles)
     assert any("Serbia" in titles[i] for i in np.flatnonzero(model.labels_ == fta))
+    # the labels, pinned: what the topic's documents share, in an analyst's words
+    assert model.topic_info()["label"].tolist() == [
+        "eu, fta, steel",
+        "technology, semiconductors, standards",
+        "critical minerals, supply chain, msp",
+        "asean, think tanks, research institutions",
+        "exports, surplus, devices",
+    ]
 
 
 def test_domain_words_never_define_topics(model):
-    banned = DOMAIN_STOP_WORDS | {"trade minister", "said", "mr"}
+    banned = DOMAIN_STOP_WORDS | PRESS_STOP_WORDS
     for terms in model.topic_terms_:
         assert len(terms) == 10
         for term in terms:
-            assert term not in banned
-            assert not set(term.split()) & DOMAIN_STOP_WORDS, term
+            words = term.split()
+            assert not set(words) & banned, term
+            assert not set(words) <= GENERIC_WORDS, term  # "trade" only inside a bigram
+            assert not set(words) & {"park", "jung", "sung"}, term  # personal names
     assert any(" " in t for terms in model.topic_terms_ for t in terms)  # bigrams are used
+
+
+def test_labels_hold_no_stop_word_and_no_bigram_beside_its_own_word(model):
+    labels = model.topic_info()["label"].tolist()
+    for label, terms in zip(labels, model.topic_terms_, strict=True):
+        words = [w for term in label.split(", ") for w in term.split()]
+        assert not set(words) & (DOMAIN_STOP_WORDS | PRESS_STOP_WORDS), label
+        assert len(words) == len(set(words)), label  # never "msp, msp partners"
+        # the same holds for all ten terms: no two share a word
+        all_words = [w for term in terms for w in term.split()]
+        assert len(all_words) == len(set(all_words)), terms
+
+
+def test_person_names_spare_countries_and_ordinary_words():
+    texts = [
+        "Trade Minister Yeo Han-koo met Minister Joly of Canada in Ottawa.",
+        "Canada and Korea reviewed Canada's steel measures. Deputy Minister Park spoke.",
+        "Canada exports steel. Minister Steel said little.",
+        "A steel park, a chip park; steel demand; Minister Lithium visited.",
+    ]
+    names = person_names(texts, protected=["lithium supply"])
+    assert {"yeo", "han", "koo", "joly"} <= names
+    assert "canada" not in names and "ottawa" not in names
+    assert "steel" not in names  # mostly lower-case: an ordinary word
+    assert "lithium" not in names  # a theme word
+    assert "park" not in names  # "steel park", "chip park": more often lower-case
+    assert person_names(["minister park said", ""]) == set()
+
+
+def test_generic_words_only_inside_bigrams(model):
+    terms = set(model.vectorizer_.get_feature_names_out())
+    assert "trade balance" in terms and "economic security" in terms
+    assert not {"trade", "economic", "global trade"} & terms
+    assert "balance surplus" not in terms  # "balance stood at a surplus": words never adjacent
+    vocab = ["trade", "global trade", "trade remedies", "exports", "economic security"]
+    np.testing.assert_array_equal(generic_terms(vocab), [True, True, False, False, False])
+    stops = term_stop_words("english+domain", ["Minister Kim Min-ho said."])
+    assert {"kim", "min", "ho", "issues", "korea"} <= set(stops)
+    assert "trade" not in stops  # removed as a term alone, kept for bigrams
+    assert term_stop_words(None, ["Minister Kim said"]) is None
+    english = set(term_stop_words("english", ["Minister Kim said"]))
+    assert "kim" in english and "issues" not in english  # names go, the domain lists stay out
 
 
 def test_topic_info_columns(model):
@@ -275,12 +334,42 @@ def test_select_terms_limits_sharing_and_redundancy():
     chosen = select_terms(weights, presence, vocab, top_n=4, max_topics_per_term=2)
     terms = [[vocab[j] for j in idx] for idx in chosen]
     assert sum(t in terms[0] for t in ("critical", "critical minerals", "minerals")) <= 2
+    if "critical minerals" in terms[0]:  # nor beside one of its own words
+        assert not {"critical", "minerals"} & set(terms[0])
     # too few terms under the sharing rule: topped up in c-TF-IDF order
     assert terms[2] == ["exports", "chips", "trade"]
     plain = select_terms(
         weights, presence, vocab, top_n=3, coherence_weight=0.0, max_topics_per_term=3, candidates=3
     )
     assert [vocab[j] for j in plain[2]] == ["exports", "trade", "chips"]
+
+
+def test_bigram_stands_in_for_its_word_only_when_it_holds_most_of_it():
+    import scipy.sparse as sp
+
+    from topics.topic_model import select_terms
+    from topics.topic_model._represent import label_first, stand_in_weights
+
+    vocab = ["think", "think tank", "tank", "msp", "msp partners", "partners", "asean"]
+    weights = np.array([[0.9, 0.5, 0.5, 1.0, 0.4, 0.3, 0.8]])
+    counts = np.array([[4, 3, 3, 10, 2, 2, 6]])
+    presence = sp.csr_matrix(np.ones((3, len(vocab))))
+    chosen = select_terms(weights, presence, vocab, top_n=4, counts=counts)
+    terms = [vocab[j] for j in chosen[0]]
+    # "think tank" holds 3 of the 4 "think": it replaces "think" (and "tank") with its weight;
+    # "msp partners" holds 2 of 10 "msp": "msp" stays and the bigram never sits beside it
+    assert terms[:2] == ["msp", "think tank"]
+    assert not {"think", "tank", "msp partners"} & set(terms)
+    without = select_terms(weights, presence, vocab, top_n=4)
+    assert [vocab[j] for j in without[0]][:2] == ["msp", "think"]
+    # of two bigrams as frequent, the one the word ends stands in for it
+    vocab = ["balance", "balance surplus", "trade balance", "exports"]
+    raised = stand_in_weights(np.array([[0.5, 0.1, 0.1, 1.0]]), vocab, np.array([[4, 4, 4, 9]]))
+    np.testing.assert_array_equal(raised, [[0.5, 0.1, 0.5, 1.0]])
+    # the label takes the terms most of the topic's documents share
+    docs = sp.csr_matrix(np.array([[1, 0, 1], [0, 1, 1], [0, 1, 1]]))
+    order = label_first([np.array([0, 1, 2])], np.array([[1.0, 0.6, 0.5]]), docs, np.zeros(3), 2)
+    assert order[0].tolist() == [2, 1, 0]  # scores 1/3, 0.4, 0.5
 
 
 def test_fitted_embedder_is_reused_not_refit(seeds):

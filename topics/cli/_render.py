@@ -74,11 +74,13 @@ def print_topics(info: pd.DataFrame, limit: int = 30) -> None:
     from rich.table import Table
 
     console = _console()
-    table = Table(title="Topics", show_edge=False, pad_edge=False, title_justify="left")
+    table = Table(
+        title="Topics (closest themes)", show_edge=False, pad_edge=False, title_justify="left"
+    )
     for column in ("topic", "size", "label", "themes"):
         table.add_column(column, justify="right" if column in ("topic", "size") else "left")
     for row in info.head(limit).itertuples(index=False):
-        themes = ", ".join(f"{theme} {score:.2f}" for theme, score in (row.themes or []))
+        themes = ", ".join(theme for theme, _score in (row.themes or [])[:2])
         table.add_row(str(row.topic), str(row.size), str(row.label), themes)
     console.print(table)
     if len(info) > limit:

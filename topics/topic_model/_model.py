@@ -15,7 +15,12 @@ from topics.errors import TrainingError
 from topics.topic_model import _represent as rep
 from topics.topic_model._cluster import SilhouetteClusterer, plan
 from topics.topic_model._over_time import topics_over_time as _over_time
-from topics.topic_model._text import TOKEN_PATTERN, make_vectorizer, stop_word_list
+from topics.topic_model._text import (
+    TOKEN_PATTERN,
+    fit_term_vectorizer,
+    stop_word_list,
+    term_stop_words,
+)
 
 Progress = Callable[[str, float | None], None]
 
@@ -44,15 +49,20 @@ class TopicModel(BaseEstimator):
     random_state : int
         Seed reaching the SVD, UMAP and k-means.
     stop_words : "english+domain", "english", list of str or None
-        Words that never become topic terms (see :data:`DOMAIN_STOP_WORDS`).
+        Words that never become topic terms (see :data:`DOMAIN_STOP_WORDS`); the embedding
+        uses the same list. Topic terms also leave out personal names found in the texts
+        (unless ``None``) and, with ``"english+domain"``, press-release vocabulary and terms of
+        generic words only ("trade" alone, but not "trade remedies"); see
+        :mod:`topics.topic_model._text`.
     term_ngram_range : tuple of int
         n-gram range of topic terms (``(1, 2)`` gives bigrams such as "critical minerals").
     top_n_terms : int
         Terms kept per topic.
     representation : {"coherent", "ctfidf"}
-        ``"coherent"`` re-ranks each topic's best c-TF-IDF terms for co-occurrence and lets a
-        term describe at most two topics (see :func:`select_terms`); ``"ctfidf"`` keeps plain
-        c-TF-IDF order.
+        ``"coherent"`` re-ranks each topic's best c-TF-IDF terms for co-occurrence, lets a
+        term describe at most two topics, lets a bigram stand in for its words (see
+        :func:`select_terms`) and puts first the three terms most of the topic's documents
+        share, which make its label; ``"ctfidf"`` keeps plain c-TF-IDF order.
     seed_topic_list : list of list of str, optional
         Guided topic modelling: BERTopic nudges documents toward these word lists. Not mutated.
     themes : mapping of str to list of str, optional
@@ -106,9 +116,14 @@ class TopicModel(BaseEstimator):
         embeddings = self.embedder_.transform(texts)
 
         say("Building the term vocabulary", 0.2)
-        self.vectorizer_ = make_vectorizer(n, stops, tuple(self.term_ngram_range))
+        term_stops = term_stop_words(self.stop_words, texts, protected=_theme_words(self.themes))
         try:
-            doc_terms = self.vectorizer_.fit_transform(texts)
+            self.vectorizer_, doc_terms = fit_term_vectorizer(
+                texts,
+                term_stops,
+                tuple(self.term_ngram_range),
+                drop_generic=self.stop_words == "english+domain",
+            )
         except ValueError as exc:
             raise TrainingError(
                 f"no topic terms left in {n} documents after stop words ({exc})",
@@ -145,7 +160,7 @@ class TopicModel(BaseEstimator):
 
         counts = rep.class_counts(doc_terms, labels, n_topics)
         self.ctfidf_ = rep.ctfidf(counts)
-        self._describe(doc_terms)
+        self._describe(doc_terms, counts)
         docs = rep.representative_docs(embeddings, labels, centroids)
         self.representative_docs_ = [[texts[i][:SNIPPET] for i in idx] for idx in docs]
         self.sizes_ = np.bincount(labels, minlength=n_topics).astype(np.int64)
@@ -218,7 +233,7 @@ class TopicModel(BaseEstimator):
         topics, _ = model.fit_transform(list(texts), embeddings=embeddings.copy())
         return np.asarray(topics, dtype=np.int64)
 
-    def _describe(self, doc_terms: sp.spmatrix) -> None:
+    def _describe(self, doc_terms: sp.spmatrix, counts: sp.spmatrix) -> None:
         vocab = self.vectorizer_.get_feature_names_out()
         coherent = self.representation == "coherent"
         chosen = rep.select_terms(
@@ -229,7 +244,11 @@ class TopicModel(BaseEstimator):
             coherence_weight=2.0 if coherent else 0.0,
             max_topics_per_term=2 if coherent else self.ctfidf_.shape[0],
             candidates=20 if coherent else self.top_n_terms,
+            counts=counts if coherent else None,
         )
+        if coherent:
+            weights = rep.stand_in_weights(self.ctfidf_, vocab, counts)
+            chosen = rep.label_first(chosen, weights, doc_terms, self.labels_)
         self.topic_terms_ = [[str(vocab[j]) for j in idx] for idx in chosen]
         self.topic_weights_ = [
             [float(self.ctfidf_[k, j]) for j in idx] for k, idx in enumerate(chosen)
@@ -399,6 +418,11 @@ def _make_embedder(
     if isinstance(embedder, LocalEmbedder) and hasattr(embedder, "pipeline_"):
         return copy.deepcopy(embedder), True
     return clone(embedder), False
+
+
+def _theme_words(themes: Mapping[str, list[str]] | None) -> list[str]:
+    """Every phrase of ``themes`` (their words are never taken for personal names)."""
+    return [str(p) for phrases in (themes or {}).values() for p in phrases]
 
 
 def _relabel(raw: np.ndarray) -> tuple[np.ndarray, int]:

@@ -54,6 +54,8 @@ def select_terms(
     candidates: int = 20,
     coherence_weight: float = 2.0,
     max_topics_per_term: int = 2,
+    counts: sp.spmatrix | np.ndarray | None = None,
+    absorb: float = 0.5,
 ) -> list[np.ndarray]:
     """Pick each topic's top terms for coherence and distinctness, not c-TF-IDF alone.
 
@@ -61,9 +63,13 @@ def select_terms(
     c-TF-IDF weight ranks highest; among a topic's ``candidates`` best remaining terms, the
     first is its best c-TF-IDF term and each next term maximises
     ``weight / max weight + coherence_weight * mean NPMI with the terms already chosen``, NPMI
-    counted on document co-occurrence in the training corpus. A term must add a word stem the
-    chosen terms do not already hold ("critical" after "critical minerals" does not, nor
-    "technologies" after "technology"). ``coherence_weight=0`` with
+    counted on document co-occurrence in the training corpus. A term may not share a word stem
+    with the terms already chosen: never "critical" or "minerals supply" beside "critical
+    minerals", nor "technologies" beside "technology". With ``counts``, an n-gram that holds at
+    least ``absorb`` of a word's occurrences in the topic stands in for that word: the word
+    leaves the topic's candidates and the n-gram ranks with the word's weight if higher ("think
+    tank", not "think"); below that share the word ranks on its own and blocks the n-gram
+    ("msp", not "msp partners" beside it). ``coherence_weight=0`` with
     ``max_topics_per_term`` >= the number of topics gives plain c-TF-IDF order.
 
     Parameters
@@ -74,6 +80,10 @@ def select_terms(
         Non-zero where a document holds a term.
     vocabulary : sequence of str
         The ``n_terms`` term strings (n-grams joined by spaces).
+    counts : sparse matrix or ndarray of shape (n_topics, n_terms), optional
+        Term counts per topic (see :func:`class_counts`), for n-grams standing in for words.
+    absorb : float
+        Share of a word's count in the topic an n-gram must hold to stand in for it.
 
     Returns
     -------
@@ -93,9 +103,12 @@ def select_terms(
     presence = sp.csc_matrix(doc_presence, dtype=np.float64)
     presence.data[:] = 1.0
     n_docs = presence.shape[0]
+    stand_ins = _stand_ins(vocabulary, counts, absorb) if counts is not None else None
     out = []
     for k in range(n_topics):
         ranked = [j for j in order[k, : max(candidates * 10, top_n * 10)] if norm[k, j] > 0]
+        if stand_ins is not None:
+            ranked = _absorb(ranked, norm[k], stand_ins[k])
         pool = ranked
         if rank is not None:
             pool = [j for j in ranked if rank[k, j] < max_topics_per_term]
@@ -111,7 +124,7 @@ def select_terms(
         covered = set(words[0])
         rest = list(range(1, len(pool)))
         while len(chosen) < top_n:
-            rest = [r for r in rest if not words[r] <= covered]
+            rest = [r for r in rest if not words[r] & covered]
             if not rest:
                 break
             scores = [norm[k, pool[r]] + coherence_weight * npmi[r, chosen].mean() for r in rest]
@@ -125,11 +138,86 @@ def select_terms(
             if len(terms) >= top_n:
                 break
             stems = set(stem(vocabulary[j].split()))
-            if j not in terms and not stems <= covered:
+            if j not in terms and not stems & covered:
                 terms.append(int(j))
                 covered |= stems
         out.append(np.array(terms, dtype=np.int64))
     return out
+
+
+def _stand_ins(
+    vocabulary: Sequence[str], counts: sp.spmatrix | np.ndarray, absorb: float
+) -> list[dict[int, int]]:
+    """Per topic, ``{word index: n-gram index}`` for n-grams holding ``absorb`` of a word's count.
+
+    Of several n-grams over the same word, the most frequent in the topic stands in for it; on a
+    tie, one that ends with the word (its head in English: "trade balance" for "balance", not
+    "balance surplus").
+    """
+    counts = sp.csr_matrix(counts, dtype=np.float64)
+    index = {str(t): j for j, t in enumerate(vocabulary)}
+    pairs = [
+        (index[w], j, str(t).endswith(" " + w))
+        for j, t in enumerate(vocabulary)
+        if " " in str(t)
+        for w in set(str(t).split())
+        if w in index
+    ]
+    out: list[dict[int, int]] = [{} for _ in range(counts.shape[0])]
+    if not pairs:
+        return out
+    words, grams, heads = (np.array(column) for column in zip(*pairs, strict=True))
+    for k in range(counts.shape[0]):
+        row = counts[k].toarray().ravel()
+        ok = np.flatnonzero((row[words] > 0) & (row[grams] >= absorb * row[words]))
+        if len(ok) == 0:
+            continue
+        # per word, the best n-gram last: by count, then head, then the lower index
+        order = ok[np.lexsort((-grams[ok], heads[ok], row[grams[ok]], words[ok]))]
+        last = np.r_[words[order][1:] != words[order][:-1], True]
+        out[k] = {int(words[i]): int(grams[i]) for i in order[last]}
+    return out
+
+
+def stand_in_weights(
+    weights: np.ndarray,
+    vocabulary: Sequence[str],
+    counts: sp.spmatrix | np.ndarray,
+    absorb: float = 0.5,
+) -> np.ndarray:
+    """``weights`` with each n-gram standing in for a word (see :func:`select_terms`) raised to
+    that word's weight if higher.
+
+    Returns
+    -------
+    ndarray of shape (n_topics, n_terms)
+        A new array; ``weights`` is not modified.
+    """
+    out = np.array(weights, dtype=np.float64, copy=True)
+    for k, stand_in in enumerate(_stand_ins(vocabulary, counts, absorb)):
+        for w, g in stand_in.items():
+            out[k, g] = max(out[k, g], out[k, w])
+    return out
+
+
+def _absorb(ranked: list[int], norm_k: np.ndarray, stand_in: dict[int, int]) -> list[int]:
+    """``ranked`` with words replaced by their stand-in n-grams, re-ordered by weight.
+
+    Raises each stand-in's weight in ``norm_k`` (a row of :func:`select_terms`' own array) in
+    place to its word's, if higher.
+    """
+    if not stand_in:
+        return ranked
+    for w, g in stand_in.items():
+        norm_k[g] = max(norm_k[g], norm_k[w])
+    seen = set()
+    out = []
+    for j in ranked:
+        j = stand_in.get(j, j)
+        if j not in seen:
+            seen.add(j)
+            out.append(j)
+    return sorted(out, key=lambda j: -norm_k[j])
 
 
 def stem(words: Sequence[str]) -> list[str]:
@@ -154,6 +242,51 @@ def _doc_npmi(presence: sp.csc_matrix, n_docs: int) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         npmi = np.log((pj + 1e-12) / np.outer(p, p)) / -np.log(pj + 1e-12)
     return np.nan_to_num(npmi, nan=0.0, posinf=0.0, neginf=-1.0)
+
+
+def label_first(
+    chosen: Sequence[np.ndarray],
+    weights: np.ndarray,
+    doc_presence: sp.spmatrix,
+    labels: np.ndarray,
+    n: int = 3,
+) -> list[np.ndarray]:
+    """Move to the front of each topic's terms the ``n`` that best describe the whole topic.
+
+    A term's score is its row-normalised c-TF-IDF weight times the share of the topic's
+    documents that hold it, so a label names what the topic's documents share rather than one
+    document's favourite words (a country named twenty times in one release). The other terms
+    keep their order.
+
+    Parameters
+    ----------
+    chosen : sequence of ndarray of int
+        Term indices per topic (from :func:`select_terms`).
+    weights : ndarray of shape (n_topics, n_terms)
+    doc_presence : sparse matrix of shape (n_documents, n_terms)
+    labels : ndarray of shape (n_documents,)
+
+    Returns
+    -------
+    list of ndarray of int
+        The same indices per topic, reordered.
+    """
+    presence = sp.csr_matrix(doc_presence, dtype=np.float64)
+    presence.data[:] = 1.0
+    labels = np.asarray(labels)
+    out = []
+    for k, idx in enumerate(chosen):
+        idx = np.asarray(idx, dtype=np.int64)
+        members = np.flatnonzero(labels == k)
+        if len(idx) == 0 or len(members) == 0:
+            out.append(idx)
+            continue
+        coverage = np.asarray(presence[members][:, idx].mean(axis=0)).ravel()
+        score = weights[k, idx] / max(float(weights[k].max()), 1e-300) * coverage
+        head = np.argsort(-score, kind="stable")[:n]
+        tail = [i for i in range(len(idx)) if i not in set(head.tolist())]
+        out.append(idx[np.concatenate([head, np.asarray(tail, dtype=np.int64)])])
+    return out
 
 
 def representative_docs(

@@ -1,8 +1,26 @@
-"""Term vocabulary for topic representations: English and press-release stop words."""
+"""Term vocabulary for topic representations: stop words, generic words and personal names.
+
+Three word lists shape which terms may describe a topic of press releases:
+
+- :data:`DOMAIN_STOP_WORDS` never appear anywhere (not in the embedding, not in a term);
+- :data:`PRESS_STOP_WORDS` (the vocabulary of any press release: titles, meeting verbs, "issues",
+  "measures") never appear in a term; the embedding keeps them, so the clusters do not depend on
+  how topics are named;
+- :data:`GENERIC_WORDS` ("trade", "economic", "global" …) say nothing on their own in a trade
+  ministry's releases, but name a topic inside a bigram ("trade remedies", "economic security"):
+  they may be part of a bigram, never a term alone.
+
+Personal names are found in the texts themselves (:func:`person_names`) and removed like
+:data:`PRESS_STOP_WORDS`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 #: Words frequent in trade-ministry press releases that must not define a topic.
 DOMAIN_STOP_WORDS = frozenset(
@@ -24,8 +42,63 @@ DOMAIN_STOP_WORDS = frozenset(
 # can never become a term. "trade" and "energy" stay: "trade remedies" and "energy security" are
 # topics in their own right.
 
+#: Vocabulary of any press release (titles, meeting verbs, filler): removed from topic terms only.
+PRESS_STOP_WORDS = frozenset(
+    """
+    issue issues talk talks matter matters measure measures plans planned planning agenda
+    president presidents prime secretary chairman chairwoman chair chaired chairs chief chiefs
+    head heads ambassador ambassadors commissioner envoy spokesperson representative
+    representatives delegation delegations counterpart counterparts dr mrs
+    visit visits visited visiting trip agreed agree agrees agreement agreements signed sign signing
+    event events ceremony occasion session sessions participants participant participated
+    participate participating attend attending opening welcomed welcome hopes hoped hope expects
+    expected expect organized organised hosted host hosts co led lead leading took place taking
+    according furthermore additionally moreover particularly especially addition overall
+    conducted conduct explore explored explores exploring review reviewed reviewing shared share
+    sharing exchanged exchange exchanges views opinions reached mentioned regarding concerning
+    aimed aim aims aiming seek seeks sought discusses discussing holding remarked ongoing
+    efforts effort opportunity opportunities ahead forward push pushing progress margins
+    sidelines like minded stood amounted respectively compared previous period same serve
+    serves served entered enter despite
+    """.split()  # noqa: SIM905
+)
+
+#: Words that may be part of a bigram term but never a term alone (see the module docstring).
+GENERIC_WORDS = frozenset(
+    """
+    trade trading economic economy economies global international world new future advanced
+    support supports supported strengthen strengthening strengthened enhance enhancing enhanced
+    expand expanding expanded expansion promote promoting promotion boost bolster foster deepen
+    partnership partnerships partner partners relations relationship sector sectors field fields
+    area areas companies company firms firm business businesses policy policies forum dialogue
+    center centre institute think level high growth development joint mutual
+    national domestic foreign overseas nations nation region regional activities activity
+    """.split()  # noqa: SIM905
+)
+
+#: Words after which a capitalised word is a personal name ("Minister Park", "Mr. Kim").
+TITLE_WORDS = frozenset(
+    """
+    minister ministers president vice deputy director general secretary ambassador chairman
+    chairwoman chair commissioner governor mayor ceo chief head mr ms mrs dr prof professor
+    representative envoy spokesperson senator
+    """.split()  # noqa: SIM905
+)
+
 #: Tokens of letters only, two or more (numbers and dates never become topic terms).
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+
+_CAP = r"[^\W\d_a-z][^\W\d_A-Z]+"  # a capitalised word: "Park", "Beljaarts"
+_AFTER_TITLE = re.compile(
+    rf"\b(?i:{'|'.join(sorted(TITLE_WORDS))})\b\.?[ \t]+"
+    rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{0,2}})(?:-(?P<tail>[a-z]+))?"
+)
+# "Park Sung-taek", "Yeo Han-koo": a capitalised word, then a hyphenated lower-case given name
+_GIVEN_NAME = re.compile(rf"\b(?P<name>{_CAP}[ \t]+{_CAP})-(?P<tail>[a-z]{{2,6}})\b")
+
+
+_WORD = re.compile(r"\b[^\W\d_]+\b")
+_FREE_WORD = re.compile(r"(?<![\w-])[^\W\d_]+\b")
 
 
 def stop_word_list(stop_words: str | Iterable[str] | None) -> list[str] | None:
@@ -48,8 +121,99 @@ def stop_word_list(stop_words: str | Iterable[str] | None) -> list[str] | None:
     return sorted({w.lower() for w in stop_words})
 
 
-def make_vectorizer(n_documents: int, stop_words: list[str] | None, ngram_range: tuple[int, int]):
-    """A ``CountVectorizer`` for topic terms, its ``min_df`` scaled with the corpus size."""
+def term_stop_words(
+    stop_words: str | Iterable[str] | None,
+    texts: Sequence[str],
+    protected: Iterable[str] = (),
+) -> list[str] | None:
+    """Stop words of topic terms: :func:`stop_word_list`, plus personal names found in ``texts``
+    and, for ``"english+domain"``, :data:`PRESS_STOP_WORDS`.
+
+    ``protected`` words (e.g. the words of theme phrases) are never treated as names.
+    ``stop_words=None`` removes nothing.
+    """
+    stops = stop_word_list(stop_words)
+    if stops is None:
+        return None
+    extra = person_names(texts, protected)
+    if stop_words == "english+domain":
+        extra |= PRESS_STOP_WORDS
+    return sorted(set(stops) | extra)
+
+
+def person_names(texts: Sequence[str], protected: Iterable[str] = ()) -> set[str]:
+    """Lower-cased words used as personal names in ``texts``.
+
+    A word is a name candidate where it is capitalised right after a title word ("Minister An",
+    "Deputy Minister Park Sung-taek", "Mr. Smith") or is part of a name with a hyphenated
+    lower-case given name ("Yeo Han-koo": "yeo", "han", "koo"). It is taken for a name when at
+    least half of its capitalised uses are such places and it is not used more often as an
+    ordinary lower-case word, so "Canada" (capitalised everywhere, rarely after a title) and
+    "Trade" (in "Trade Minister", but lower-case in running text) stay.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The documents, with their original capitalisation.
+    protected : iterable of str
+        Words never returned (compared lower-cased, word by word).
+
+    Returns
+    -------
+    set of str
+    """
+    keep = {w.lower() for phrase in protected for w in re.findall(r"\w+", str(phrase))}
+    spots: Counter[str] = Counter()
+    for text in texts:
+        for match in _AFTER_TITLE.finditer(text):
+            words = match["name"].split()
+            tail = match["tail"]
+            spots.update(w for w in words if w.lower() not in TITLE_WORDS)
+            if tail:
+                spots[tail] += 1
+        for match in _GIVEN_NAME.finditer(text):
+            spots.update(match["name"].split())
+            spots[match["tail"]] += 1
+    if not spots:
+        return set()
+    written: Counter[str] = Counter()  # every word, as written
+    unhyphenated: Counter[str] = Counter()  # words not right after a hyphen
+    for text in texts:
+        written.update(_WORD.findall(text))
+        unhyphenated.update(_FREE_WORD.findall(text))
+    names = set()
+    for word, n in spots.items():
+        low = word.lower()
+        if low in keep or low in TITLE_WORDS:
+            continue
+        lower_uses = unhyphenated[low]
+        capital_uses = written[low.capitalize()]
+        if n >= max(1, lower_uses) and 2 * n >= capital_uses:
+            names.add(low)
+    return names
+
+
+def generic_terms(vocabulary: Sequence[str], generic: Iterable[str] = GENERIC_WORDS) -> np.ndarray:
+    """Which terms consist of generic words only ("trade", "global trade").
+
+    Returns
+    -------
+    ndarray of bool, shape (n_terms,)
+    """
+    generic = frozenset(generic)
+    return np.array([set(t.split()) <= generic for t in vocabulary], dtype=bool)
+
+
+def make_vectorizer(
+    n_documents: int,
+    stop_words: list[str] | None,
+    ngram_range: tuple[int, int],
+    vocabulary: Sequence[str] | None = None,
+):
+    """A ``CountVectorizer`` for topic terms, its ``min_df`` scaled with the corpus size.
+
+    With ``vocabulary``, the terms are fixed (``min_df`` and ``max_df`` do not apply).
+    """
     from sklearn.feature_extraction.text import CountVectorizer
 
     min_df = 1 if n_documents < 10 else 2 if n_documents < 2000 else 3
@@ -60,4 +224,61 @@ def make_vectorizer(n_documents: int, stop_words: list[str] | None, ngram_range:
         max_df=1.0 if n_documents < 50 else 0.9,
         token_pattern=TOKEN_PATTERN,
         lowercase=True,
+        vocabulary=None if vocabulary is None else list(vocabulary),
     )
+
+
+def fit_term_vectorizer(
+    texts: Sequence[str],
+    stop_words: list[str] | None,
+    ngram_range: tuple[int, int],
+    drop_generic: bool,
+):
+    """Fit the topic-term ``CountVectorizer`` on ``texts``.
+
+    n-grams must occur as adjacent words somewhere in the texts: scikit-learn forms them after
+    removing stop words, which joins words across a gap ("the balance stood at a surplus" gives
+    "balance surplus"). With ``drop_generic``, terms made of :data:`GENERIC_WORDS` only are left
+    out too. When terms are left out, the returned vectorizer has a fixed vocabulary.
+
+    Returns
+    -------
+    vectorizer : CountVectorizer
+    doc_terms : csr_matrix of shape (n_documents, n_terms)
+
+    Raises
+    ------
+    ValueError
+        No term is left ("empty vocabulary").
+    """
+    vectorizer = make_vectorizer(len(texts), stop_words, ngram_range)
+    doc_terms = vectorizer.fit_transform(texts)
+    vocab = vectorizer.get_feature_names_out()
+    drop = generic_terms(vocab) if drop_generic else np.zeros(len(vocab), dtype=bool)
+    drop |= ~_adjacent(vocab, texts, ngram_range)
+    if not drop.any():
+        return vectorizer, doc_terms
+    keep = np.flatnonzero(~drop)
+    if len(keep) == 0:
+        raise ValueError("empty vocabulary: every term is a generic word")
+    fixed = make_vectorizer(len(texts), stop_words, ngram_range, vocabulary=vocab[keep]).fit(texts)
+    return fixed, doc_terms.tocsc()[:, keep].tocsr()
+
+
+def _adjacent(vocabulary: np.ndarray, texts: Sequence[str], ngram_range) -> np.ndarray:
+    """Which terms are single words or occur as adjacent words in ``texts``."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    grams = [i for i, t in enumerate(vocabulary) if " " in t]
+    out = np.ones(len(vocabulary), dtype=bool)
+    if not grams:
+        return out
+    counter = CountVectorizer(
+        token_pattern=TOKEN_PATTERN,
+        ngram_range=(2, max(2, ngram_range[1])),
+        lowercase=True,
+        vocabulary=[str(vocabulary[i]) for i in grams],
+    )
+    found = np.asarray(counter.transform(texts).sum(axis=0)).ravel()
+    out[np.asarray(grams)[found == 0]] = False
+    return out
