@@ -125,32 +125,32 @@ def default_seeds() -> Path:
     raise CorpusError("the bundled seeds are not installed", "pass the paths of your releases")
 
 
+#: Parameters of a command that map corpus columns; ``read_corpus`` takes them from ``ctx.params``.
+CORPUS_OPTIONS = (
+    "text_column",
+    "title_column",
+    "date_column",
+    "category_column",
+    "labels_column",
+    "id_column",
+    "encoding",
+)
+
+
 def read_corpus(
     paths: list[Path] | None,
-    *,
-    text_column: str | None = None,
-    title_column: str | None = None,
-    date_column: str | None = None,
-    category_column: str | None = None,
-    labels_column: str | None = None,
-    id_column: str | None = None,
-    encoding: str | None = None,
+    params: dict[str, Any],
     progress: Callable[[str, float | None], None] | None = None,
 ):
-    """Load the corpus named on the command line (the bundled seeds when none is named)."""
+    """Load the corpus named on the command line (the bundled seeds when none is named).
+
+    ``params`` is the command's ``ctx.params``: its corpus options (:data:`CORPUS_OPTIONS`) are
+    passed on to :func:`topics.load_corpus`.
+    """
     from topics.corpus import load_corpus
 
-    return load_corpus(
-        paths or [default_seeds()],
-        text_column=text_column,
-        title_column=title_column,
-        date_column=date_column,
-        category_column=category_column,
-        labels_column=labels_column,
-        id_column=id_column,
-        encoding=encoding,
-        progress=progress,
-    )
+    options = {key: params[key] for key in CORPUS_OPTIONS if params.get(key) is not None}
+    return load_corpus(paths or [default_seeds()], **options, progress=progress)
 
 
 def echo_json(data: Any) -> None:

@@ -85,6 +85,7 @@ def predict_cli(
 
 @handles_errors
 def evaluate_cli(
+    ctx: typer.Context,
     paths: CorpusPaths = None,
     model: ModelPath = DEFAULT_MODEL,
     theme_labels: Annotated[
@@ -112,16 +113,7 @@ def evaluate_cli(
     from topics.model import load
 
     fitted = load(model)
-    corpus = read_corpus(
-        paths,
-        text_column=text_column,
-        title_column=title_column,
-        date_column=date_column,
-        category_column=category_column,
-        labels_column=labels_column,
-        id_column=id_column,
-        encoding=encoding,
-    )
+    corpus = read_corpus(paths, ctx.params)
     results = evaluate_model(
         fitted, corpus, theme_labels=theme_labels, label_columns=label_column or []
     )

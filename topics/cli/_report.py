@@ -32,6 +32,7 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def report_cli(
+    ctx: typer.Context,
     model: Annotated[
         Path, typer.Option("--model", "-m", help="Model directory written by `topics train`.")
     ] = Path("models/default"),
@@ -73,16 +74,7 @@ def report_cli(
         report("loading the model", 0.0)
         fitted = load(model)
         report("reading the corpus", 0.05)
-        releases = read_corpus(
-            corpus,
-            text_column=text_column,
-            title_column=title_column,
-            date_column=date_column,
-            category_column=category_column,
-            labels_column=labels_column,
-            id_column=id_column,
-            encoding=encoding,
-        )
+        releases = read_corpus(corpus, ctx.params)
         written = build_report(
             fitted, releases, freq=freq, out=out, force=force, title=title, progress=report
         )

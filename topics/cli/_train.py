@@ -35,6 +35,7 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def train_cli(
+    ctx: typer.Context,
     paths: CorpusPaths = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Model directory to write.")
@@ -92,16 +93,7 @@ def train_cli(
             ) from None
     with progress(quiet) as report:
         report("reading the corpus", 0.0)
-        corpus = read_corpus(
-            paths,
-            text_column=text_column,
-            title_column=title_column,
-            date_column=date_column,
-            category_column=category_column,
-            labels_column=labels_column,
-            id_column=id_column,
-            encoding=encoding,
-        )
+        corpus = read_corpus(paths, ctx.params)
         taxonomy = default_taxonomy()
         if themes is not None:
             taxonomy = taxonomy.merge(Taxonomy.from_file(themes), mode=themes_mode)
