@@ -16,7 +16,8 @@ and builds its rows with :func:`make_row`. A row has the keys of :data:`ROW_KEYS
     Anything a reader needs to interpret the figure.
 
 Two optional keys mark a figure that could not be measured: ``skipped`` (a string naming the
-missing corpus path) and ``error`` (the exception text). The runner counts them.
+missing corpus path) and ``error`` (the exception text). The runner counts them. An optional
+``headline: True`` also lists the figure in the table of headline figures at the top.
 
 Peak memory is measured in a fresh child process (``multiprocessing`` with *spawn*), so one step's
 allocations cannot hide another's: :func:`in_child` runs a module-level function there, and inside
@@ -312,14 +313,16 @@ def make_row(
     baseline_values: Sequence[float] | float | None = None,
     published: Any = None,
     note: str = "",
+    headline: bool = False,
 ) -> dict[str, Any]:
     """A result row: the median of ``values`` with its spread, beside the baseline's median.
 
     ``values`` and ``baseline_values`` may be a sequence of runs, a single number or ``None``.
+    ``headline`` lists the figure among the headline figures at the top of BENCHMARKS.md.
     """
     value, spread = _median_and_spread(values, unit)
     baseline_value, _ = _median_and_spread(baseline_values, unit)
-    return {
+    row = {
         "suite": suite,
         "figure": figure,
         "value": value,
@@ -330,6 +333,9 @@ def make_row(
         "published": published,
         "note": note,
     }
+    if headline:
+        row["headline"] = True
+    return row
 
 
 def skipped_row(suite: str, figure: str, missing: os.PathLike[str] | str) -> dict[str, Any]:

@@ -83,6 +83,7 @@ def render(
         ),
         "",
     ]
+    lines += _headlines(results)
     for result in results:
         lines += _suite_section(result)
     return "\n".join(lines).rstrip() + "\n"
@@ -95,6 +96,39 @@ def write(path: Path, text: str) -> Path:
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def _headlines(results: Sequence[SuiteResult]) -> list[str]:
+    """The rows the suites marked ``headline``, gathered in one table at the top."""
+    rows = [row for r in results for row in r.rows if row.get("headline") and not _unmeasured(row)]
+    if not rows:
+        return []
+    lines = [
+        "## Headline figures",
+        "",
+        "| suite | figure | median | unit | baseline (same run) | ratio | published |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        r = ratio(row.get("value"), row.get("baseline_value"))
+        baseline = row.get("baseline") or ""
+        if baseline and row.get("baseline_value") is not None:
+            baseline = f"{baseline}: {format_number(row['baseline_value'])}"
+        cells = [
+            row.get("suite"),
+            row.get("figure"),
+            format_number(row.get("value")),
+            row.get("unit"),
+            baseline,
+            f"{format_number(r)}×" if r is not None else "",
+            row.get("published"),
+        ]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return [*lines, ""]
+
+
+def _unmeasured(row: Mapping[str, Any]) -> bool:
+    return bool(row.get("error") or row.get("skipped")) or row.get("value") is None
 
 
 def _suite_section(result: SuiteResult) -> list[str]:

@@ -99,6 +99,8 @@ def test_make_row_reports_medians_and_spread() -> None:
     single = make_row("speed", "k", 1.25, baseline_values=2)
     assert (single["value"], single["spread"], single["baseline_value"]) == (1.25, None, 2.0)
     assert make_row("speed", "none", None)["value"] is None
+    assert "headline" not in row
+    assert make_row("speed", "top", 1.0, headline=True)["headline"] is True
 
 
 def test_require_file_names_the_missing_path(tmp_path: Path) -> None:

@@ -38,6 +38,23 @@ def _ok_run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dic
     ]
 
 
+def _headline_run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict]:
+    return [
+        make_row(
+            "h",
+            "train time",
+            [10.0, 12.0],
+            "s",
+            baseline="tfidf",
+            baseline_values=2.0,
+            published="66 s on a GPU",
+            headline=True,
+        ),
+        make_row("h", "train memory", [500.0], "MiB"),
+        skipped_row("h", "growth", corpora / "sotu.jsonl.gz") | {"headline": True},
+    ]
+
+
 def _missing_run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict]:
     path = corpora / "bbc_news" / "bbc_news.jsonl.gz"
     raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
@@ -157,6 +174,18 @@ def test_markdown_header_rows_match_columns(tmp_path: Path, fake_suites: dict[st
     rows = [line for line in text.splitlines() if line.startswith(("| ingest", "| bare row"))]
     assert len(rows) == 2
     assert all(line.count(" | ") == width for line in rows)
+
+
+def test_headline_figures_are_gathered_at_the_top(tmp_path: Path) -> None:
+    no_headlines = _render([SuiteResult("a", "ok", _ok_run(tmp_path))])
+    assert "Headline figures" not in no_headlines
+    result = SuiteResult("h", "partial", _headline_run(tmp_path))
+    text = _render([result])
+    top = text.split("## Headline figures", 1)[1].split("\n## ", 1)[0]
+    assert "| h | train time | 11.0 | s | tfidf: 2.00 | 5.50× | 66 s on a GPU |" in top
+    assert "train memory" not in top  # not marked
+    assert "growth" not in top  # marked, but not measured
+    assert text.index("## Headline figures") < text.index("## h")
 
 
 def test_write_replaces_the_file(tmp_path: Path) -> None:

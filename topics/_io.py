@@ -52,6 +52,18 @@ def load_arrays(path: Path) -> dict[str, np.ndarray]:
         ) from exc
 
 
+def forget_dropped_terms(vectorizer: Any) -> Any:
+    """Drop a fitted scikit-learn text vectorizer's ``stop_words_`` and return it.
+
+    ``stop_words_`` lists every term cut by ``min_df``/``max_df``/``max_features``: on a large
+    corpus with bigrams it holds millions of strings and dominates the saved model, yet
+    ``transform`` never reads it (scikit-learn documents it as safe to remove).
+    """
+    if hasattr(vectorizer, "stop_words_"):
+        vectorizer.stop_words_ = None
+    return vectorizer
+
+
 def dump_estimator(estimator: Any, path: Path) -> None:
     """Serialise a scikit-learn object with ``skops.io`` (no pickle)."""
     import skops.io as sio

@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from topics._io import dump_estimator, load_estimator, read_json, write_json
+from topics._io import (
+    dump_estimator,
+    forget_dropped_terms,
+    load_estimator,
+    read_json,
+    write_json,
+)
 from topics.errors import ModelFormatError, TopicsError, TrainingError
 
 #: Types inside a saved :class:`LocalEmbedder` pipeline (checked by ``skops`` on load).
@@ -78,7 +84,7 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
         n_components: int | str = "auto",
         ngram_range: tuple[int, int] = (1, 2),
         min_df: int | float | str = "auto",
-        max_features: int | None = 100_000,
+        max_features: int | None = 50_000,
         stop_words: str | list[str] | None = "english",
         random_state: int = 0,
     ) -> None:
@@ -130,6 +136,10 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
                 )
         svd = TruncatedSVD(n_components=dim, algorithm="randomized", random_state=self.random_state)
         svd.fit(matrix)
+        # float32 components halve the saved model; set before any transform, so embeddings
+        # are the same before saving and after loading.
+        svd.components_ = svd.components_.astype(np.float32)
+        forget_dropped_terms(tfidf)
         self.pipeline_ = Pipeline([("tfidf", tfidf), ("svd", svd), ("norm", Normalizer())])
         self.n_components_ = dim
         return self

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from topics._io import forget_dropped_terms
 from topics.errors import TrainingError
 
 Progress = Callable[[str, float | None], None]
@@ -45,12 +46,14 @@ def make_vectorizer(params: dict[str, Any], n_documents: int) -> Any:
 def vectorize(vectorizer: Any, texts: Sequence[str]) -> Any:
     """Fit ``vectorizer``; an empty vocabulary becomes a :class:`TrainingError`."""
     try:
-        return vectorizer.fit_transform(texts)
+        matrix = vectorizer.fit_transform(texts)
     except ValueError as exc:
         raise TrainingError(
             f"no usable words in the {len(texts)} training texts ({exc})",
             "check that the documents have text",
         ) from exc
+    forget_dropped_terms(vectorizer)
+    return matrix
 
 
 def fit_linear(

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from topics._io import forget_dropped_terms
+
 #: Words frequent in trade-ministry press releases that must not define a topic.
 DOMAIN_STOP_WORDS = frozenset(
     """
@@ -257,12 +259,12 @@ def fit_term_vectorizer(
     drop = generic_terms(vocab) if drop_generic else np.zeros(len(vocab), dtype=bool)
     drop |= ~_adjacent(vocab, texts, ngram_range)
     if not drop.any():
-        return vectorizer, doc_terms
+        return forget_dropped_terms(vectorizer), doc_terms
     keep = np.flatnonzero(~drop)
     if len(keep) == 0:
         raise ValueError("empty vocabulary: every term is a generic word")
     fixed = make_vectorizer(len(texts), stop_words, ngram_range, vocabulary=vocab[keep]).fit(texts)
-    return fixed, doc_terms.tocsc()[:, keep].tocsr()
+    return forget_dropped_terms(fixed), doc_terms.tocsc()[:, keep].tocsr()
 
 
 def _adjacent(vocabulary: np.ndarray, texts: Sequence[str], ngram_range) -> np.ndarray:
