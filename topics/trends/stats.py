@@ -230,7 +230,8 @@ def _pearson_dispersion(k: np.ndarray, n: np.ndarray, bkps: list[int]) -> float:
         p = kk.sum() / nn.sum() if nn.sum() else 0.0
         mask = nn > 0
         if 0 < p < 1:
-            chi2_sum += float((((kk - nn * p) ** 2) / (nn * p * (1 - p)))[mask].sum())
+            km, nm = kk[mask], nn[mask]
+            chi2_sum += float((((km - nm * p) ** 2) / (nm * p * (1 - p))).sum())
         used += int(mask.sum())
     df = used - (len(bkps) + 1)
     return max(1.0, chi2_sum / df) if df > 0 else 1.0
