@@ -97,8 +97,7 @@ class Model:
         texts = [str(t) for t in texts]
         out = pd.DataFrame(index=pd.RangeIndex(len(texts)))
         if self.themes is not None:
-            proba = self.themes.predict_proba(texts)
-            decided = self.themes.predict(texts)
+            decided, proba = self.themes.predict_with_proba(texts)
             ids = self.theme_ids
             out["themes"] = [[ids[j] for j in np.flatnonzero(row)] for row in decided]
             for j, theme in enumerate(ids):

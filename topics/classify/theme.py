@@ -165,10 +165,13 @@ class ThemeClassifier(LinearTextModel):
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Classes at or above their threshold, bool ndarray of shape (n_texts, n_classes)."""
+        return self.predict_with_proba(texts)[0]
+
+    def predict_with_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``predict`` and ``predict_proba`` at the cost of one: (bool, float) arrays."""
         check_is_fitted(self, "coef_")
-        return _linear.apply_thresholds(
-            self.predict_proba(texts), self.thresholds_, self.min_labels_
-        )
+        proba = self.predict_proba(texts)
+        return _linear.apply_thresholds(proba, self.thresholds_, self.min_labels_), proba
 
     def _extra_meta(self) -> dict[str, Any]:
         return {"min_labels_": int(self.min_labels_)}
