@@ -130,7 +130,27 @@ def _reuters(source: Path, plan: Plan, repeats: int, work: Path) -> list[dict[st
     parquet = work / "reuters.parquet"  # written by the ingest step for the later steps
     rows = _guard(f"ingest {name}", _ingest, records, parquet, name, plan, repeats)
     corpus = parquet if parquet.is_file() else records
-    train_texts, predict_texts = _texts(corpus, work, plan.n_predict)
+    rows += _model_steps(corpus, name, _texts(corpus, work, plan.n_predict), plan, repeats, work)
+    for row in rows:  # the figures the README quotes: times, throughput, size, training memory
+        figure = row["figure"]
+        if figure.startswith(("ingest", "train on", "load model", "predict", "report on")) and (
+            "peak memory" not in figure or figure.startswith("train on")
+        ):
+            row["headline"] = True
+    return rows
+
+
+def _model_steps(
+    corpus: Path,
+    name: str,
+    texts: tuple[Path, Path],
+    plan: Plan,
+    repeats: int,
+    work: Path,
+    published: str | None = PUBLISHED_TRAIN,
+) -> list[dict[str, Any]]:
+    """Train, save, load, predict and report on one corpus, beside the bare TF-IDF baseline."""
+    train_texts, predict_texts = texts
     base = repeat_in_child(
         steps.tfidf_baseline,
         train_texts,
@@ -138,13 +158,13 @@ def _reuters(source: Path, plan: Plan, repeats: int, work: Path) -> list[dict[st
         repeats,
         repeats=repeats,
         budget_s=plan.budget_fast,
-        label="TF-IDF baseline (Reuters)",
+        label=f"TF-IDF baseline ({name})",
     )
     model = work / "model"
     trained = _guard(
-        f"train on {name}", _train, corpus, model, name, base, plan, repeats, PUBLISHED_TRAIN
+        f"train on {name}", _train, corpus, model, name, base, plan, repeats, published
     )
-    rows += trained
+    rows = list(trained)
     if model.is_dir():
         rows += _guard(
             f"load and predict ({name})",
@@ -158,12 +178,6 @@ def _reuters(source: Path, plan: Plan, repeats: int, work: Path) -> list[dict[st
             repeats,
         )
         rows += _guard(f"report on {name}", _report, model, corpus, name, plan, repeats, work)
-    for row in rows:  # the figures the README quotes: times, throughput, size, training memory
-        figure = row["figure"]
-        if figure.startswith(("ingest", "train on", "load model", "predict", "report on")) and (
-            "peak memory" not in figure or figure.startswith("train on")
-        ):
-            row["headline"] = True
     return rows
 
 
@@ -405,19 +419,8 @@ def _seeds(plan: Plan, repeats: int, work: Path) -> list[dict[str, Any]]:
     train_texts, predict_texts = _texts(SEEDS, work, plan.n_predict)
     n_docs = len(json.loads(train_texts.read_text("utf-8")))
     name = f"seeds ({n_docs} documents)"
-    base = repeat_in_child(
-        steps.tfidf_baseline,
-        train_texts,
-        predict_texts,
-        repeats,
-        repeats=repeats,
-        budget_s=plan.budget_fast,
-        label="TF-IDF baseline (seeds)",
-    )
-    model = work / "model"
-    trained = _train(SEEDS, model, name, base, plan, repeats)
-    rows = trained + _load_predict(model, predict_texts, name, base, trained, plan, repeats)
-    rows += _report(model, SEEDS, name, plan, repeats, work)
+    texts = (train_texts, predict_texts)
+    rows = _model_steps(SEEDS, name, texts, plan, repeats, work, published=None)
     return [r for r in rows if "peak memory" not in r["figure"]]
 
 
