@@ -102,7 +102,8 @@ def test_round_trip_gives_identical_predictions(tmp_path, theme_model):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "arrays.npz",
         "classifier.json",
-        "vectorizer.skops",
+        "vectorizer.json",
+        "vectorizer.npz",
     ]
     loaded = ThemeClassifier.load(tmp_path)
     probe = [*texts, "", "unseen words entirely", "steel chips energy"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from topics._io import load_arrays, load_estimator, save_arrays
+from topics._io import load_arrays, save_arrays
 from topics.errors import ModelFormatError, TopicsError
 from topics.persist import (
     MANIFEST,
@@ -115,22 +115,3 @@ def test_version_drift_warns(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_manifest(path)
-
-
-def test_skops_refuses_untrusted_types(tmp_path):
-    from sklearn.linear_model import LogisticRegression
-
-    from topics._io import dump_estimator
-
-    model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
-    dump_estimator(model, tmp_path / "lr.skops")
-    loaded = load_estimator(tmp_path / "lr.skops", trusted=[])
-    np.testing.assert_array_equal(loaded.coef_, model.coef_)
-    from sklearn.preprocessing import FunctionTransformer
-
-    dump_estimator(FunctionTransformer(func=json.dumps), tmp_path / "fn.skops")
-    with pytest.raises(ModelFormatError, match=r"not on the trusted list: json\.dumps"):
-        load_estimator(tmp_path / "fn.skops", trusted=[])
-    (tmp_path / "bad.skops").write_bytes(b"PK\x03\x04 not a zip")
-    with pytest.raises(ModelFormatError, match=r"bad\.skops"):
-        load_estimator(tmp_path / "bad.skops", trusted=[])

@@ -1,13 +1,13 @@
 """Safe on-disk primitives shared by every saved component: JSON, arrays, scikit-learn objects.
 
-Nothing here unpickles: scikit-learn objects go through ``skops.io`` with an explicit list of
-trusted types, arrays through ``numpy.savez`` with ``allow_pickle=False``.
+Nothing here unpickles: parameters and vocabularies are JSON, arrays go through ``numpy.savez``
+and are read with ``allow_pickle=False``, and a fitted ``TfidfVectorizer`` is rebuilt from those
+two rather than deserialised.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,51 +64,58 @@ def forget_dropped_terms(vectorizer: Any) -> Any:
     return vectorizer
 
 
-def dump_estimator(estimator: Any, path: Path) -> None:
-    """Serialise a scikit-learn object with ``skops.io`` (no pickle)."""
-    import skops.io as sio
+#: TfidfVectorizer parameters kept in its JSON file (every one that changes ``transform``).
+_TFIDF_PARAMS = (
+    "lowercase",
+    "strip_accents",
+    "stop_words",
+    "token_pattern",
+    "ngram_range",
+    "analyzer",
+    "norm",
+    "use_idf",
+    "smooth_idf",
+    "sublinear_tf",
+    "binary",
+)
 
-    sio.dump(estimator, path)
 
+def save_tfidf(vectorizer: Any, directory: Path, stem: str) -> None:
+    """Save a fitted ``TfidfVectorizer`` as ``<stem>.json`` (parameters and vocabulary in
+    column order) and ``<stem>.npz`` (idf weights).
 
-def load_estimator(path: Path, trusted: Iterable[str]) -> Any:
-    """Load a ``skops.io`` file, refusing any type outside ``trusted``.
-
-    Parameters
-    ----------
-    path : Path
-        The ``.skops`` file.
-    trusted : iterable of str
-        Fully qualified type names the caller expects (e.g. ``"sklearn.svm._classes.LinearSVC"``).
-        skops' own defaults (numpy, builtins, most of scikit-learn) are trusted as well.
-
-    Raises
-    ------
-    ModelFormatError
-        If the file is missing, damaged, or holds a type outside ``trusted``.
+    Much smaller and faster than a generic serialisation of its vocabulary dict. Only the
+    standard word/char analyzers are supported (no callables).
     """
-    import skops.io as sio
+    params = vectorizer.get_params()
+    unsupported = [k for k in ("tokenizer", "preprocessor") if params.get(k) is not None]
+    if unsupported or callable(params["analyzer"]):
+        raise TypeError(f"cannot save a vectorizer with custom {unsupported or 'analyzer'}")
+    kept = {key: params[key] for key in _TFIDF_PARAMS}
+    if kept["stop_words"] is not None and not isinstance(kept["stop_words"], str):
+        kept["stop_words"] = sorted(kept["stop_words"])
+    kept["dtype"] = np.dtype(params["dtype"]).name
+    vocabulary = [""] * len(vectorizer.vocabulary_)
+    for term, column in vectorizer.vocabulary_.items():
+        vocabulary[column] = term
+    write_json(directory / f"{stem}.json", {"params": kept, "vocabulary": vocabulary})
+    save_arrays(directory / f"{stem}.npz", idf=vectorizer.idf_)
 
-    trusted = sorted(set(trusted))
+
+def load_tfidf(directory: Path, stem: str) -> Any:
+    """Rebuild a ``TfidfVectorizer`` written by :func:`save_tfidf` (identical ``transform``)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    path = directory / f"{stem}.json"
+    data = read_json(path)
     try:
-        untrusted = sio.get_untrusted_types(file=path)
-    except FileNotFoundError as exc:
-        raise ModelFormatError(f"{path}: file is missing", "re-train or re-copy the model") from exc
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, json errors from a damaged file
+        params = dict(data["params"])
+        params["ngram_range"] = tuple(params["ngram_range"])
+        params["dtype"] = np.dtype(params["dtype"])
+        vectorizer = TfidfVectorizer(**params, vocabulary=list(data["vocabulary"]))
+        vectorizer.idf_ = load_arrays(directory / f"{stem}.npz")["idf"]
+    except (KeyError, TypeError, ValueError) as exc:
         raise ModelFormatError(
-            f"{path}: cannot read ({type(exc).__name__}: {exc})",
-            "the file is damaged or truncated; re-train the model",
+            f"{path}: not a saved TF-IDF vectorizer ({exc})", "re-train the model"
         ) from exc
-    unexpected = sorted(set(untrusted) - set(trusted))
-    if unexpected:
-        raise ModelFormatError(
-            f"{path}: holds types that are not on the trusted list: {', '.join(unexpected)}",
-            "only load models from a source you trust; re-train the model",
-        )
-    try:
-        return sio.load(path, trusted=trusted)
-    except Exception as exc:
-        raise ModelFormatError(
-            f"{path}: cannot load ({type(exc).__name__}: {exc})",
-            "the file is damaged or truncated; re-train the model",
-        ) from exc
+    return vectorizer

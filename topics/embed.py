@@ -17,29 +17,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from topics._io import (
-    dump_estimator,
     forget_dropped_terms,
-    load_estimator,
+    load_arrays,
+    load_tfidf,
     read_json,
+    save_arrays,
+    save_tfidf,
     write_json,
 )
 from topics.errors import ModelFormatError, TopicsError, TrainingError
 
-#: Types inside a saved :class:`LocalEmbedder` pipeline (checked by ``skops`` on load).
-TRUSTED_TYPES = [
-    "sklearn.pipeline.Pipeline",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.decomposition._truncated_svd.TruncatedSVD",
-    "sklearn.preprocessing._data.Normalizer",
-    "numpy.float64",
-    "numpy.float32",
-    "numpy.int64",
-    "builtins.frozenset",
-]
-
 _META = "embedder.json"
-_PIPELINE = "embedder.skops"
+_TFIDF = "tfidf"  # tfidf.json (parameters, vocabulary) + tfidf.npz (idf)
+_SVD = "svd.npz"
 
 
 def auto_dimension(n_documents: int, n_features: int) -> int:
@@ -158,13 +148,14 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
         return np.asarray(self.pipeline_.transform(_as_texts(texts)), dtype=np.float32)
 
     def save(self, directory: Path) -> None:
-        """Write ``embedder.json`` and ``embedder.skops`` into an existing directory."""
+        """Write ``embedder.json``, ``tfidf.json``/``tfidf.npz`` and ``svd.npz`` (no pickle)."""
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self, "pipeline_")
         directory = Path(directory)
         write_json(directory / _META, {"kind": "local", "params": _json_params(self)})
-        dump_estimator(self.pipeline_, directory / _PIPELINE)
+        save_tfidf(self.pipeline_.named_steps["tfidf"], directory, _TFIDF)
+        save_arrays(directory / _SVD, components=self.pipeline_.named_steps["svd"].components_)
 
     @classmethod
     def load(cls, directory: Path) -> LocalEmbedder:
@@ -176,7 +167,7 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
         params = dict(meta["params"])
         params["ngram_range"] = tuple(params["ngram_range"])
         obj = cls(**params)
-        obj.pipeline_ = load_estimator(directory / _PIPELINE, TRUSTED_TYPES)
+        obj.pipeline_ = _pipeline(load_tfidf(directory, _TFIDF), load_arrays(directory / _SVD))
         obj.n_components_ = int(obj.pipeline_.named_steps["svd"].n_components)
         return obj
 
@@ -256,6 +247,20 @@ class SentenceTransformerEmbedder(TransformerMixin, BaseEstimator):
 
 
 Embedder = LocalEmbedder | SentenceTransformerEmbedder
+
+
+def _pipeline(tfidf: Any, arrays: dict[str, np.ndarray]) -> Any:
+    """The fitted TF-IDF → SVD → L2 pipeline from its saved parts."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import Normalizer
+
+    components = arrays["components"]
+    svd = TruncatedSVD(n_components=components.shape[0])
+    svd.components_ = components
+    svd.n_features_in_ = components.shape[1]
+    norm = Normalizer().fit(np.zeros((1, components.shape[0])))
+    return Pipeline([("tfidf", tfidf), ("svd", svd), ("norm", norm)])
 
 
 def load_embedder(directory: Path) -> Embedder:

@@ -7,7 +7,7 @@ Layout (one directory per model, spaCy-style)::
                            metrics, components and the sha256 of every other file
       <component>/...      one sub-directory per component, written by its own ``save``
 
-Nothing here unpickles. Components write JSON, ``.npz`` (no object arrays) and ``skops`` files.
+Nothing here unpickles. Components write JSON and ``.npz`` arrays (read without pickle).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ TRACKED_PACKAGES = (
     "scipy",
     "pandas",
     "scikit-learn",
-    "skops",
     "bertopic",
     "umap-learn",
     "hdbscan",

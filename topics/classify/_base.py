@@ -1,8 +1,8 @@
 """State shared by the classifiers: TF-IDF features, one linear SVM per class, Platt scaling.
 
-Saved as three files in a component directory: ``vectorizer.skops`` (the fitted
-``TfidfVectorizer``, via skops), ``arrays.npz`` (weights, calibration, thresholds) and
-``classifier.json`` (parameters, classes, metrics).
+Saved as four files in a component directory: ``vectorizer.json`` and ``vectorizer.npz`` (the
+fitted ``TfidfVectorizer``: parameters, vocabulary, idf), ``arrays.npz`` (weights, calibration,
+thresholds) and ``classifier.json`` (parameters, classes, metrics).
 """
 
 from __future__ import annotations
@@ -16,21 +16,20 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from topics._io import (
-    dump_estimator,
     load_arrays,
-    load_estimator,
+    load_tfidf,
     read_json,
     save_arrays,
+    save_tfidf,
     write_json,
 )
 from topics.classify import _linear
 from topics.errors import ModelFormatError, TrainingError
 
 FORMAT_VERSION = 1
-_VECTORIZER = "vectorizer.skops"
+_VECTORIZER = "vectorizer"  # vectorizer.json + vectorizer.npz
 _ARRAYS = "arrays.npz"
 _META = "classifier.json"
-_TRUSTED = ("sklearn.feature_extraction.text.TfidfVectorizer",)
 #: Fewest documents a classifier trains on (two cross-validation folds of two).
 MIN_DOCUMENTS = 4
 
@@ -131,11 +130,11 @@ class LinearTextModel(BaseEstimator):
     def save(self, directory: Path) -> None:
         """Write the fitted classifier into an existing (empty) directory.
 
-        Files: ``vectorizer.skops``, ``arrays.npz``, ``classifier.json``; no pickle.
+        Files: ``vectorizer.json``, ``vectorizer.npz``, ``arrays.npz``, ``classifier.json``.
         """
         check_is_fitted(self, "coef_")
         directory = Path(directory)
-        dump_estimator(self.vectorizer_, directory / _VECTORIZER)
+        save_tfidf(self.vectorizer_, directory, _VECTORIZER)
         save_arrays(
             directory / _ARRAYS,
             coef=self.coef_,
@@ -195,7 +194,7 @@ class LinearTextModel(BaseEstimator):
             model.thresholds_ = arrays["thresholds"]
         except KeyError as exc:
             raise ModelFormatError(f"{directory / _ARRAYS}: array {exc} is missing") from exc
-        model.vectorizer_ = load_estimator(directory / _VECTORIZER, trusted=_TRUSTED)
+        model.vectorizer_ = load_tfidf(directory, _VECTORIZER)
         n_features = len(getattr(model.vectorizer_, "vocabulary_", {}))
         n_features += model._n_extra_features()
         if (

@@ -378,7 +378,7 @@ class TopicModel(BaseEstimator):
 
     # ------------------------------------------------------------- persistence
     def save(self, directory: Path) -> None:
-        """Write the fitted model into an existing empty directory (JSON, npz, skops)."""
+        """Write the fitted model into an existing empty directory (JSON and npz)."""
         from topics.topic_model._persist import save_model
 
         self._check_fitted()

@@ -1,11 +1,12 @@
-"""Saving and loading a fitted ``TopicModel``: JSON, ``.npz`` and the embedder's skops file.
+"""Saving and loading a fitted ``TopicModel``: JSON and ``.npz`` files only (no pickle).
 
 Layout of the directory a model is saved into::
 
     topic_model.json   format/version, parameters, fit record, vocabulary, topic terms and weights,
                        representative documents, theme matches
     arrays.npz         topic centroids, training assignments, sizes, c-TF-IDF (CSR parts)
-    embedder/          the embedder's own files (``embedder.json``, ``embedder.skops``)
+    embedder/          the embedder's own files (``embedder.json``, ``tfidf.json``/``.npz``,
+                       ``svd.npz``)
 
 Everything ``transform`` needs is stored, so predictions after loading are identical; no UMAP,
 HDBSCAN or BERTopic object is saved or needed.
