@@ -41,13 +41,6 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def stderr_console(quiet: bool = False):
-    """A rich console on stderr (quiet or not a terminal: nothing animated)."""
-    from rich.console import Console
-
-    return Console(stderr=True, quiet=quiet)
-
-
 @contextmanager
 def progress(quiet: bool = False) -> Iterator[Callable[[str, float | None], None]]:
     """Yield a ``callback(message, fraction)`` that draws a progress line on stderr.
@@ -68,13 +61,14 @@ def progress(quiet: bool = False) -> Iterator[Callable[[str, float | None], None
 
         yield plain
         return
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TimeElapsedColumn(),
-        console=stderr_console(),
+        console=Console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("starting", total=1.0)
