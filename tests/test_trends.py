@@ -211,6 +211,18 @@ def test_flat_series_are_rarely_flagged_after_correction():
     assert flagged <= 3
 
 
+def test_significant_but_negligible_drift_is_a_small_change_not_a_trend():
+    rng = np.random.default_rng(2)
+    totals = np.full(24, 50_000)  # a very large corpus: a 0.3-point drift is "significant"
+    shares = {"drift": np.linspace(0.200, 0.203, 24), "real": np.linspace(0.20, 0.25, 24)}
+    result = trend_tests(counts_table(shares, totals, rng)).set_index("series")
+    assert result.loc["drift", "q_value"] < 0.05
+    assert result.loc["drift", "status"] == "small change"
+    assert result.loc["real", "status"] == "rising"
+    loose = trend_tests(counts_table(shares, totals, rng), TrendSettings(min_change=0.0))
+    assert loose.set_index("series").loc["drift", "status"] == "rising"
+
+
 def test_thin_data_says_too_little_data():
     rng = np.random.default_rng(0)
     totals = np.array([3, 4, 50, 60, 2, 1])  # only two periods reach min_period_total

@@ -41,6 +41,11 @@ class TrendSettings:
         Minimum length of a change-point segment, in periods.
     change_alpha : float
         Level of the change-point penalty (Bonferroni over the candidate positions).
+    min_change : float
+        Minimum effect: a significant trend is called rising or falling only when its fitted
+        share moves by at least this much (a fraction: 0.02 = 2 percentage points) between the
+        first and the last tested period; a smaller significant drift is reported as
+        "small change", so that a large corpus does not turn a negligible drift into a trend.
     """
 
     min_period_total: int = 10
@@ -50,6 +55,7 @@ class TrendSettings:
     min_segment_total: int = 30
     min_segment_periods: int = 2
     change_alpha: float = 0.01
+    min_change: float = 0.02
 
     def as_dict(self) -> dict:
         """The settings as plain data."""
@@ -124,10 +130,11 @@ def trend_tests(counts: pd.DataFrame, settings: TrendSettings | None = None) -> 
     Returns
     -------
     DataFrame, one row per series (table order), columns :data:`TREND_COLUMNS`:
-    ``status`` is ``"rising"``, ``"falling"`` (significant after correction), ``"no clear
-    trend"``, ``"too little data"`` or ``"not estimable"``; ``odds_ratio`` is the change of the
-    odds per year with its 95% interval; ``start_share``/``end_share`` the fitted shares at the
-    first and last tested period.
+    ``status`` is ``"rising"``, ``"falling"`` (significant after correction and a fitted change
+    of at least ``min_change``), ``"small change"`` (significant, but smaller than that),
+    ``"no clear trend"``, ``"too little data"`` or ``"not estimable"``; ``odds_ratio`` is the
+    change of the odds per year with its 95% interval; ``start_share``/``end_share`` the fitted
+    shares at the first and last tested period.
     """
     import pandas as pd
     from statsmodels.stats.multitest import multipletests
@@ -164,7 +171,10 @@ def trend_tests(counts: pd.DataFrame, settings: TrendSettings | None = None) -> 
         )[1]
     significant = tested & (out["q_value"].to_numpy(dtype=float) < s.alpha)
     slope = out["slope"].to_numpy(dtype=float)
+    change = np.abs(out["end_share"].to_numpy(dtype=float) - out["start_share"].to_numpy(float))
     out.loc[tested, "status"] = "no clear trend"
+    out.loc[significant, "status"] = "small change"
+    significant &= change >= s.min_change
     out.loc[significant & (slope > 0), "status"] = "rising"
     out.loc[significant & (slope < 0), "status"] = "falling"
     return out
