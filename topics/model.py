@@ -121,10 +121,7 @@ class Model:
             raise TrainingError("this model has no topic model", "re-train without --no-topics")
         frame = corpus if hasattr(corpus, "columns") else corpus.frame
         frame = frame[~frame[schema.IS_DUPLICATE].astype(bool)]
-        texts = [
-            schema.document_text(t, b)
-            for t, b in zip(frame[schema.TITLE], frame[schema.TEXT], strict=False)
-        ]
+        texts = schema.model_texts(frame)
         return self.topic_model.topics_over_time(texts, frame[schema.DATE], freq=freq)
 
     def save(self, path: str | Path, *, force: bool = False) -> Path:
@@ -302,11 +299,8 @@ def train(
 
 
 def corpus_texts(frame: pd.DataFrame) -> list[str]:
-    """Title and body of every row, as the models see them."""
-    return [
-        schema.document_text(title, text)
-        for title, text in zip(frame[schema.TITLE], frame[schema.TEXT], strict=True)
-    ]
+    """The text models see for every row (:func:`topics.corpus.schema.model_texts`)."""
+    return schema.model_texts(frame)
 
 
 def _date_range(dates: pd.Series) -> list[str] | None:

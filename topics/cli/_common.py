@@ -102,6 +102,20 @@ Encoding = Annotated[
     str | None,
     typer.Option(help="Text encoding (e.g. utf-8, cp949, euc-kr). Default: detected per file."),
 ]
+NoBoilerplate = Annotated[
+    bool,
+    typer.Option(
+        "--no-boilerplate",
+        help="Keep recurring furniture (contact blocks, ###, navigation) in the text models see.",
+    ),
+]
+SenderColumn = Annotated[
+    str | None,
+    typer.Option(
+        help="Column naming each release's sender (e.g. labels, category, an office column): "
+        "recurring furniture is counted per sender. Default: the file a release came from."
+    ),
+]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)]
 Force = Annotated[bool, typer.Option("--force", "-f", help="Replace an existing output.")]
@@ -128,6 +142,7 @@ CORPUS_OPTIONS = (
     "labels_column",
     "id_column",
     "encoding",
+    "sender_column",
 )
 
 
@@ -144,6 +159,8 @@ def read_corpus(
     from topics.corpus import load_corpus
 
     options = {key: params[key] for key in CORPUS_OPTIONS if params.get(key) is not None}
+    if params.get("no_boilerplate"):
+        options["boilerplate"] = False
     return load_corpus(paths or [default_seeds()], **options, progress=progress)
 
 

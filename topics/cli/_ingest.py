@@ -16,7 +16,9 @@ from topics.cli._common import (
     Force,
     IdColumn,
     LabelsColumn,
+    NoBoilerplate,
     Quiet,
+    SenderColumn,
     TextColumn,
     TitleColumn,
     Verbose,
@@ -60,6 +62,8 @@ def ingest_cli(
         typer.Option("--format", help="Read every file as: txt, md, csv, tsv, jsonl, parquet."),
     ] = None,
     encoding: Encoding = None,
+    no_boilerplate: NoBoilerplate = False,
+    sender_column: SenderColumn = None,
     no_dedup: Annotated[
         bool, typer.Option("--no-dedup", help="Keep every record; do not group duplicates.")
     ] = False,
@@ -116,6 +120,8 @@ def ingest_cli(
             dedup=not no_dedup,
             near_threshold=near_threshold,
             infer_dates=infer_dates,
+            boilerplate=not no_boilerplate,
+            sender_column=sender_column,
             progress=callback,
         )
     if out is not None:
@@ -156,6 +162,7 @@ def summary_lines(report) -> list[str]:
     provenance = ", ".join(f"{k} {v}" for k, v in report.provenance.items())
     lines.append(f"Date provenance: {provenance}")
     lines.append(f"Undated:         {report.undated}")
+    lines.append(f"Boilerplate:     {boilerplate_line(report.boilerplate)}")
     if report.duplicate_groups:
         lines.append("Duplicate groups (representative ← merged):")
         for group in report.duplicate_groups[:SHOWN]:
@@ -176,6 +183,18 @@ def summary_lines(report) -> list[str]:
             if len(problems) > SHOWN:
                 lines.append(f"  ... and {len(problems) - SHOWN} more (--json)")
     return lines
+
+
+def boilerplate_line(summary: dict) -> str:
+    """How much recurring furniture was left out of the model texts, in one line."""
+    if not summary.get("enabled"):
+        return "kept (removal turned off)"
+    return (
+        f"{summary['words_removed']:,} of {summary['words_total']:,} words "
+        f"({100 * summary['share_removed']:.1f}%) left out of the model text of "
+        f"{summary['documents']:,} releases ({summary['units']:,} recurring lines and passages, "
+        f"counted per {summary['sender_column']}, {summary['senders']} senders)"
+    )
 
 
 def record_lines(frame) -> list[str]:

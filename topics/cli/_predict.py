@@ -16,6 +16,8 @@ from topics.cli._common import (
     Encoding,
     IdColumn,
     LabelsColumn,
+    NoBoilerplate,
+    SenderColumn,
     TextColumn,
     TitleColumn,
     Verbose,
@@ -102,6 +104,8 @@ def evaluate_cli(
     labels_column: LabelsColumn = None,
     id_column: IdColumn = None,
     encoding: Encoding = None,
+    no_boilerplate: NoBoilerplate = False,
+    sender_column: SenderColumn = None,
     as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:

@@ -48,12 +48,8 @@ class Corpus:
         return frame.reset_index(drop=True)
 
     def texts(self) -> list[str]:
-        """The text models see, for each row of :meth:`documents` (title and body)."""
-        docs = self.documents()
-        return [
-            schema.document_text(title, text)
-            for title, text in zip(docs[schema.TITLE], docs[schema.TEXT], strict=True)
-        ]
+        """The text models see, for each row of :meth:`documents` (:func:`schema.model_texts`)."""
+        return schema.model_texts(self.documents())
 
     def to_parquet(self, path: str | Path) -> None:
         """Write the frame to a Parquet file, with the ingest report in its metadata."""
@@ -137,6 +133,8 @@ def load_corpus(
     near_threshold: float = NEAR_THRESHOLD,
     near_window_days: float | None = NEAR_WINDOW_DAYS,
     infer_dates: bool = True,
+    boilerplate: bool = True,
+    sender_column: str | None = None,
     progress: Progress | None = None,
 ) -> Corpus:
     """Read releases from files and folders into a clean, dated, de-duplicated :class:`Corpus`.
@@ -166,6 +164,13 @@ def load_corpus(
         Near-duplicates must be dated this close (undated records: no limit); ``None``: no limit.
     infer_dates : bool
         Take a full date stated in the text when the record has no explicit date.
+    boilerplate : bool
+        Leave lines and long word runs that recur across many releases (contact blocks, "###",
+        navigation, disclaimers) out of the text models see (:mod:`topics.corpus.boilerplate`);
+        the stored title and text keep them. ``report.boilerplate`` says how much was removed.
+    sender_column : str, optional
+        Column naming each release's sender (e.g. the office), by which recurring furniture is
+        counted; default ``"source"``, the file a release came from.
     progress : callable, optional
         ``progress(message, fraction)`` for long work.
 
@@ -201,7 +206,9 @@ def load_corpus(
     if not 0 < near_threshold <= 1:
         raise CorpusError(f"near_threshold={near_threshold} is not in (0, 1]", "use e.g. 0.4")
     if len(paths) == 1 and format is None and is_corpus_file(paths[0]):
-        return Corpus.read_parquet(paths[0])
+        return _boilerplate_again(
+            Corpus.read_parquet(paths[0]), boilerplate, sender_column, progress
+        )
     mapping = Mapping(
         text=text_column,
         title=title_column,
@@ -229,9 +236,32 @@ def load_corpus(
         infer_dates=infer_dates,
         progress=progress,
     )
+    from topics.corpus.boilerplate import BoilerplateSummary, remove_boilerplate
+
+    if boilerplate:
+        report.boilerplate = remove_boilerplate(frame, sender_column, progress).to_dict()
+    else:
+        report.boilerplate = BoilerplateSummary(enabled=False).to_dict()
     if progress is not None:
         progress("corpus ready", 1.0)
     return Corpus(frame, report)
+
+
+def _boilerplate_again(
+    corpus: Corpus, boilerplate: bool, sender_column: str | None, progress: Progress | None
+) -> Corpus:
+    """A corpus read back from Parquet, its model texts as the options ask."""
+    from topics.corpus.boilerplate import BoilerplateSummary, remove_boilerplate
+
+    frame, report = corpus.frame, corpus.report
+    stored = report.boilerplate.get("sender_column") if report.boilerplate.get("enabled") else None
+    if not boilerplate:
+        if schema.MODEL_TEXT in frame.columns:
+            corpus.frame = frame.drop(columns=[schema.MODEL_TEXT])
+        report.boilerplate = BoilerplateSummary(enabled=False).to_dict()
+    elif stored is None or (sender_column is not None and sender_column != stored):
+        report.boilerplate = remove_boilerplate(frame, sender_column, progress).to_dict()
+    return corpus
 
 
 __all__ = ["SOURCE_ID", "Corpus", "IngestReport", "load_corpus"]

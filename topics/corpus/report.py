@@ -39,6 +39,9 @@ class IngestReport:
     duplicate_groups : list of dict
         One entry per group with merged records: ``representative`` (id, title, source, position)
         and ``members`` (the same, plus ``kind``: ``"exact"`` or ``"near"``).
+    boilerplate : dict
+        What corpus-level boilerplate removal left out of the model texts
+        (:meth:`topics.corpus.boilerplate.BoilerplateSummary.to_dict`); empty when not run.
     """
 
     files: list[str] = field(default_factory=list)
@@ -53,6 +56,7 @@ class IngestReport:
     date_max: str | None = None
     provenance: dict[str, int] = field(default_factory=dict)
     duplicate_groups: list[dict[str, Any]] = field(default_factory=list)
+    boilerplate: dict[str, Any] = field(default_factory=dict)
 
     @property
     def files_read(self) -> int:

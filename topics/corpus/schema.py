@@ -48,6 +48,11 @@ COLUMNS = [
 #: content id).
 SOURCE_ID = "source_id"
 
+#: Extra column: the text models see when corpus-level boilerplate was removed from it
+#: (:mod:`topics.corpus.boilerplate`); ``<NA>`` where nothing was removed, and no column at all
+#: when nothing was removed anywhere. The stored ``title`` and ``text`` are never changed.
+MODEL_TEXT = "model_text"
+
 PROVENANCES = ("explicit", "inferred", "missing")
 
 
@@ -55,3 +60,19 @@ def document_text(title: str | None, text: str | None) -> str:
     """The text models see for one release: title and body joined by a blank line."""
     parts = [p for p in (title, text) if p]
     return "\n\n".join(parts)
+
+
+def model_texts(frame) -> list[str]:
+    """The text models and topic terms see for every row of a corpus frame.
+
+    Title and body (:func:`document_text`), or the row's :data:`MODEL_TEXT` when boilerplate
+    was removed from it. Every component that reads a corpus calls this one accessor.
+    """
+    titles, bodies = frame[TITLE].tolist(), frame[TEXT].tolist()
+    if MODEL_TEXT not in frame.columns:
+        return [document_text(t, b) for t, b in zip(titles, bodies, strict=True)]
+    cleaned = frame[MODEL_TEXT].tolist()
+    return [
+        c if isinstance(c, str) else document_text(t, b)
+        for t, b, c in zip(titles, bodies, cleaned, strict=True)
+    ]
