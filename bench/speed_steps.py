@@ -195,9 +195,8 @@ def warm_imports() -> None:
 def dump_texts(corpus_path: Path, train_out: Path, predict_out: Path, n_predict: int) -> int:
     """Write the corpus's training texts and ``n_predict`` of them (spread, cycled) as JSON."""
     import topics
-    from topics.model import corpus_texts
 
-    texts = corpus_texts(topics.load_corpus(corpus_path).documents())
+    texts = topics.load_corpus(corpus_path).texts()
     Path(train_out).write_text(json.dumps(texts), "utf-8")
     Path(predict_out).write_text(json.dumps(spread_sample(texts, n_predict)), "utf-8")
     return len(texts)
@@ -278,11 +277,10 @@ def growth(corpus_path: Path, out_dir: Path, freq: str = "year") -> dict[str, An
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     import topics
-    from topics.model import corpus_texts
 
     warm_imports()
     corpus = topics.load_corpus(corpus_path)
-    texts = corpus_texts(corpus.documents())
+    texts = corpus.texts()
     with measure() as base:
         TfidfVectorizer().fit_transform(texts)
     with measure() as t:

@@ -3,8 +3,9 @@
 - Reuters-21578 ModApte, 90 categories (records with ``modapte90``; document = title + text;
   labels restricted to the 90 categories with train and test examples): the toolkit's
   ``LabelClassifier`` on the list-valued ``labels`` column (what ``topics train --label-column
-  labels`` fits), scored on the test split with ``topics.classify.evaluate``; baseline TF-IDF +
-  one-vs-rest ``LinearSVC(C=1)``. Micro/macro F1, training time, prediction throughput.
+  labels`` fits), scored on the test split with ``topics.evaluate.evaluate_classifier``;
+  baseline TF-IDF + one-vs-rest ``LinearSVC(C=1)``. Micro/macro F1, training time, prediction
+  throughput.
   Everything is tuned by cross-validation on the train split; the test split is scored once.
 - BBC News, 5-fold stratified cross-validation (single label): accuracy and macro-F1 of
   ``LabelClassifier`` vs the same baseline on the same folds.
@@ -74,7 +75,8 @@ def _reuters(path: Path, repeats: int) -> list[dict[str, Any]]:
     from sklearn.metrics import f1_score
     from sklearn.preprocessing import MultiLabelBinarizer
 
-    from topics.classify import LabelClassifier, evaluate
+    from topics.classify import LabelClassifier
+    from topics.evaluate import evaluate_classifier
 
     log("classify: reading Reuters-21578")
     frame = pd.read_json(path, lines=True)
@@ -93,7 +95,7 @@ def _reuters(path: Path, repeats: int) -> list[dict[str, Any]]:
         model = LabelClassifier(random_state=0).fit(x_train, y_train)
         fit_times.append(time.perf_counter() - t0)
     assert model is not None
-    metrics = evaluate(model, x_test, y_test)
+    metrics = evaluate_classifier(model, x_test, y_test)
     predict_times = time_calls(lambda: model.predict(x_test), repeats)
 
     log("classify: Reuters baseline")
@@ -173,7 +175,8 @@ def _bbc(path: Path, n_folds: int) -> list[dict[str, Any]]:
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
 
-    from topics.classify import LabelClassifier, evaluate
+    from topics.classify import LabelClassifier
+    from topics.evaluate import evaluate_classifier
 
     log("classify: reading BBC News")
     frame = pd.read_json(path, lines=True)
@@ -188,7 +191,7 @@ def _bbc(path: Path, n_folds: int) -> list[dict[str, Any]]:
         t0 = time.perf_counter()
         model = LabelClassifier(random_state=0).fit(x_train, labels[train].tolist())
         fit_times.append(time.perf_counter() - t0)
-        metrics = evaluate(model, x_test, labels[test].tolist())
+        metrics = evaluate_classifier(model, x_test, labels[test].tolist())
         accuracy.append(metrics["accuracy"])
         macro.append(metrics["macro_f1"])
         t0 = time.perf_counter()

@@ -14,12 +14,12 @@ from hypothesis.extra.numpy import arrays
 from topics.classify import (
     LabelClassifier,
     ThemeClassifier,
-    evaluate,
     multilabel_metrics,
     single_label_metrics,
 )
 from topics.classify._linear import apply_thresholds, best_thresholds
 from topics.errors import ModelFormatError, TrainingError
+from topics.evaluate import evaluate_classifier
 
 POOLS = {
     "steel": "steel tariff quota safeguard import duty dumping trq barrier",
@@ -247,12 +247,12 @@ def test_numeric_labels_become_strings():
 
 def test_evaluate_matches_metric_functions(theme_model):
     model, texts, Y, classes = theme_model
-    report = evaluate(model, texts, Y)
+    report = evaluate_classifier(model, texts, Y)
     assert set(report) >= METRIC_KEYS
     expected = multilabel_metrics(Y, model.predict(texts), classes)
     assert report["micro_f1"] == expected["micro_f1"]
     frame = pd.DataFrame(Y[:, :2], columns=classes[:2]).assign(other=False)
-    partial = evaluate(model, texts, frame)
+    partial = evaluate_classifier(model, texts, frame)
     assert partial["left_out"] == {
         "energy": "no labels for this class in the data",
         "other": "not a class of the model",
@@ -264,7 +264,7 @@ def test_evaluate_label_classifier_counts_unknown_classes_as_errors():
     texts, Y, classes = synthetic(45)
     labels = single_labels(Y, classes)
     model = LabelClassifier().fit(texts, labels)
-    report = evaluate(model, texts, [*labels[:-1], "unknown"])
+    report = evaluate_classifier(model, texts, [*labels[:-1], "unknown"])
     assert "unknown" in report["left_out"]
     assert report["accuracy"] < 1.0
     assert report["n_documents"] == 45

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from test_themes_seeds import PINNED, find, seed_releases
 
-from topics.classify import ThemeClassifier, evaluate
+from topics.classify import ThemeClassifier
+from topics.evaluate import evaluate_classifier
 from topics.themes import default_taxonomy, weak_labels
 
 
@@ -66,7 +67,7 @@ def test_trained_classifier_tags_unseen_text_sensibly(trained):
 
 def test_evaluate_on_the_weak_labels_agrees_with_predictions(trained):
     _, texts, targets, model = trained
-    report = evaluate(model, texts, targets)
+    report = evaluate_classifier(model, texts, targets)
     agreement = (model.predict(texts) == targets.to_numpy()).mean()
     assert report["micro_f1"] > 0.95 and agreement > 0.95
     assert np.isclose(

@@ -34,23 +34,25 @@ def seed_model(seed_corpus, tmp_path_factory):
 
 
 def _texts(corpus) -> list[str]:
-    from topics.model import corpus_texts
+    from topics.corpus.schema import model_texts
 
-    return corpus_texts(corpus.frame)
+    return model_texts(corpus.frame)
 
 
 def test_round_trip_on_seeds_is_identical(seed_model, seed_corpus):
     texts = [*_texts(seed_corpus), "Korea and Canada sign a critical minerals MOU"]
-    before = seed_model.predict(texts)
+    before = seed_model.predict(texts).to_frame()
     loaded = topics.load(seed_model.path)
-    after = loaded.predict(texts)
+    after = loaded.predict(texts).to_frame()
     pd.testing.assert_frame_equal(before, after, check_exact=True)
     assert loaded.manifest["corpus"]["fingerprint"] == seed_model.manifest["corpus"]["fingerprint"]
     assert loaded.metrics == seed_model.metrics
 
 
 def test_predict_columns(seed_model):
-    frame = seed_model.predict(["Export controls on semiconductor equipment were tightened."])
+    frame = seed_model.predict(
+        ["Export controls on semiconductor equipment were tightened."]
+    ).to_frame()
     assert {"themes", "topic", "topic_label"} <= set(frame.columns)
     probs = frame[[c for c in frame.columns if c.startswith("p_")]]
     assert probs.shape[1] == len(seed_model.theme_ids)
@@ -153,9 +155,9 @@ def test_round_trip_on_a_larger_corpus(tmp_path):
     corpus = topics.load_corpus(_synthetic_corpus(tmp_path))
     model = topics.train(corpus, label_columns=["category"], seed=1)
     texts = _texts(corpus)[:200]
-    before = model.predict(texts)
+    before = model.predict(texts).to_frame()
     model.save(tmp_path / "m")
-    after = topics.load(tmp_path / "m").predict(texts)
+    after = topics.load(tmp_path / "m").predict(texts).to_frame()
     pd.testing.assert_frame_equal(before, after, check_exact=True)
     assert (before["category"] == corpus.frame["category"][:200].to_numpy()).mean() > 0.9
 

@@ -14,20 +14,12 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synthetic import ReportInputs, context_of, synthetic_inputs, write_report_of
 
 from topics.errors import ModelFormatError, TopicsError
-from topics.report import (
-    ReportInputs,
-    build_context,
-    combine_summaries,
-    load_summary,
-    render_html,
-    save_summary,
-    summarize,
-    write_report,
-)
-from topics.report.demo import synthetic_inputs
+from topics.report import render_html
 from topics.report.sections import metric_sections
+from topics.trends import combine_summaries, load_summary, save_summary
 
 EVIL = "<script>alert(1)</script>"
 
@@ -69,7 +61,7 @@ def inputs() -> ReportInputs:
 
 @pytest.fixture(scope="module")
 def context(inputs) -> dict:
-    return build_context(inputs)
+    return context_of(inputs)
 
 
 def scripts_of(page: str, plotly_js: str) -> list[tuple[dict, str]]:
@@ -187,11 +179,11 @@ def test_misaligned_inputs_raise_a_topics_error(inputs):
     shifted = inputs.theme_probs.set_axis(inputs.theme_probs.index + 1)
     bad = ReportInputs(**{**inputs.__dict__, "theme_probs": shifted})
     with pytest.raises(TopicsError, match="theme_probs"):
-        build_context(bad)
+        context_of(bad)
     with pytest.raises(TopicsError, match="frequency"):
-        build_context(ReportInputs(**{**inputs.__dict__, "freq": "week"}))
+        context_of(ReportInputs(**{**inputs.__dict__, "freq": "week"}))
     with pytest.raises(TopicsError, match="theme_names"):
-        build_context(ReportInputs(**{**inputs.__dict__, "theme_names": {}}))
+        context_of(ReportInputs(**{**inputs.__dict__, "theme_names": {}}))
 
 
 def test_metric_sections_handle_any_shape():
@@ -214,10 +206,10 @@ def test_edge_cases_render(plotly_js):
     undated = tiny_inputs([f"t{i}" for i in range(6)])
     corpus = undated.corpus.assign(date=pd.NaT)
     no_dates = ReportInputs(**{**undated.__dict__, "corpus": corpus, "freq": "month"})
-    page = render_html(build_context(no_dates))
+    page = render_html(context_of(no_dates))
     assert "6 releases without a date" in page
     one = tiny_inputs(["only"], theme_labels=pd.DataFrame({"a": [True], "b": [False]}))
-    assert "<h1>Theme trends</h1>" in render_html(build_context(one))
+    assert "<h1>Theme trends</h1>" in render_html(context_of(one))
     base = tiny_inputs([f"r{i}" for i in range(12)])
     no_topic_model = ReportInputs(
         **{
@@ -226,13 +218,13 @@ def test_edge_cases_render(plotly_js):
             "topic_info": pd.DataFrame({"topic": [], "label": [], "size": [], "terms": []}),
         }
     )
-    assert build_context(no_topic_model)["topics"]["n_topics"] == 0
+    assert context_of(no_topic_model)["topics"]["n_topics"] == 0
     all_duplicates = ReportInputs(
         **{**base.__dict__, "corpus": base.corpus.assign(is_duplicate=True)}
     )
-    assert "0 releases" in render_html(build_context(all_duplicates))
+    assert "0 releases" in render_html(context_of(all_duplicates))
     bare = base.corpus.drop(columns=["category", "source", "dup_kind", "date_provenance"])
-    context = build_context(ReportInputs(**{**base.__dict__, "corpus": bare}))
+    context = context_of(ReportInputs(**{**base.__dict__, "corpus": bare}))
     assert not context["categories"]["present"]
     assert 'id="categories"' not in render_html(context)
 
@@ -242,7 +234,7 @@ def test_edge_cases_render(plotly_js):
 
 def test_page_is_deterministic_and_self_contained(inputs, context, plotly_js):
     page = render_html(context)
-    assert page == render_html(build_context(inputs))
+    assert page == render_html(context_of(inputs))
     assert "2026-01-01T12:00:00" in page
     scripts = scripts_of(page, plotly_js)
     data_blocks = [(a, t) for a, t in scripts if a.get("type") == "application/json"]
@@ -282,7 +274,7 @@ def test_script_in_every_text_field_shows_as_text(plotly_js):
             "model_info": {"name": EVIL},
         }
     )
-    context = build_context(evil)
+    context = context_of(evil)
     page = render_html(context)
     rest = page.replace(plotly_js, "")
     assert "alert(1)</script>" not in rest
@@ -302,7 +294,7 @@ def test_script_in_every_text_field_shows_as_text(plotly_js):
 @given(title=st.text(min_size=1, max_size=40))
 def test_arbitrary_titles_cannot_break_the_page(title, plotly_js):
     inputs = tiny_inputs([title] * 12, title=title, theme_names={"a": title, "b": "B"})
-    context = build_context(inputs)
+    context = context_of(inputs)
     page = render_html(context)
     scripts = scripts_of(page, plotly_js)
     assert len(scripts) == len(context["figures"]) + 2
@@ -320,7 +312,7 @@ def test_arbitrary_titles_cannot_break_the_page(title, plotly_js):
 def test_write_report_writes_three_files_and_refuses_to_overwrite(tmp_path: Path):
     inputs = tiny_inputs([f"release {i}" for i in range(12)])
     out = tmp_path / "sub" / "trends.html"
-    paths = write_report(inputs, out)
+    paths = write_report_of(inputs, out)
     assert paths == {
         "html": out,
         "csv": tmp_path / "sub/trends.csv",
@@ -340,12 +332,12 @@ def test_write_report_writes_three_files_and_refuses_to_overwrite(tmp_path: Path
     assert data["freq"] == "quarter" and data["trends"] and data["shares"]
     before = out.read_bytes()
     with pytest.raises(TopicsError, match="already exists"):
-        write_report(inputs, out)
+        write_report_of(inputs, out)
     assert out.read_bytes() == before
     out.with_suffix(".csv").unlink()
     with pytest.raises(TopicsError, match="already exists"):
-        write_report(inputs, out)  # the HTML alone is enough to refuse
-    assert write_report(inputs, out, force=True) == paths
+        write_report_of(inputs, out)  # the HTML alone is enough to refuse
+    assert write_report_of(inputs, out, force=True) == paths
     assert out.read_bytes() == before
     assert sorted(p.name for p in out.parent.iterdir()) == [
         "trends.csv",
@@ -371,26 +363,26 @@ def test_report_from_batch_summaries_equals_report_from_the_whole(inputs, contex
                 "topics": inputs.topics.iloc[part],
             }
         )
-        summaries.append(summarize(batch))
+        summaries.append(batch.summary())
     combined = combine_summaries(summaries)
-    assert build_context(combined) == context
+    assert context_of(combined, inputs.info()) == context
 
 
 def test_combine_summaries_refuses_mixed_frequencies(inputs):
     small = tiny_inputs([f"r{i}" for i in range(12)])
     monthly = ReportInputs(**{**small.__dict__, "freq": "month"})
     with pytest.raises(TopicsError, match="frequency"):
-        combine_summaries([summarize(small), summarize(monthly)])
+        combine_summaries([small.summary(), monthly.summary()])
 
 
 def test_saved_summary_gives_the_same_report(inputs, context, tmp_path: Path):
-    summary = summarize(inputs)
+    summary = inputs.summary()
     save_summary(summary, tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["summary.json"]
     loaded = load_summary(tmp_path)
     for name in ("theme_counts", "topic_counts", "term_counts", "top_period", "category_counts"):
         pd.testing.assert_frame_equal(getattr(loaded, name), getattr(summary, name))
-    assert build_context(loaded) == context
+    assert context_of(loaded, inputs.info()) == context
     (tmp_path / "summary.json").write_text('{"schema": 99}', "utf-8")
     with pytest.raises(ModelFormatError, match="schema version"):
         load_summary(tmp_path)

@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from topics.report import ReportInputs, write_report
-from topics.report.demo import synthetic_inputs
+from synthetic import ReportInputs, synthetic_inputs, write_report_of
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +56,7 @@ def test_report_renders_in_headless_chromium(tmp_path: Path):
             ),
         }
     )
-    paths = write_report(inputs, tmp_path / "report.html")
+    paths = write_report_of(inputs, tmp_path / "report.html")
     url = paths["html"].resolve().as_uri()
     problems: list[str] = []
     requests: list[str] = []

@@ -6,7 +6,8 @@ The public API, one call per CLI command::
     model = topics.train(corpus)                    # topics train
     model.save("models/default")
     model = topics.load("models/default")           # topics info / predict
-    model.predict(["Korea expands rare earth reserves"])
+    model.predict(["Korea expands rare earth reserves"]).to_frame()
+    topics.evaluate_model(model, corpus, label_columns=["category"])  # topics evaluate
     topics.build_report(model, corpus, out="reports/trends.html")   # topics report
 
 Attributes are imported lazily so that ``import topics`` (and ``topics --help``) stays instant.
@@ -25,7 +26,9 @@ _EXPORTS = {
     "train": "topics.model",
     "load": "topics.model",
     "Model": "topics.model",
-    "build_report": "topics.jobs",
+    "Predictions": "topics.predictions",
+    "build_report": "topics.pipeline",
+    "evaluate_model": "topics.evaluate",
     "default_taxonomy": "topics.themes",
     "Taxonomy": "topics.themes",
     "TopicsError": "topics.errors",
@@ -40,12 +43,14 @@ __all__ = [
     "CorpusError",
     "Model",
     "ModelFormatError",
+    "Predictions",
     "Taxonomy",
     "ThemeError",
     "TopicsError",
     "TrainingError",
     "build_report",
     "default_taxonomy",
+    "evaluate_model",
     "load",
     "load_corpus",
     "train",
@@ -54,8 +59,10 @@ __all__ = [
 if TYPE_CHECKING:
     from topics.corpus import Corpus, load_corpus
     from topics.errors import CorpusError, ModelFormatError, ThemeError, TopicsError, TrainingError
-    from topics.jobs import build_report
+    from topics.evaluate import evaluate_model
     from topics.model import Model, load, train
+    from topics.pipeline import build_report
+    from topics.predictions import Predictions
     from topics.themes import Taxonomy, default_taxonomy
 
 

@@ -14,20 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from topics.corpus import schema
 from topics.errors import ModelFormatError, TrainingError
+from topics.progress import Progress, noop, scaled
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from topics.classify import LabelClassifier, ThemeClassifier
     from topics.corpus import Corpus
+    from topics.predictions import Predictions
     from topics.themes import Taxonomy
     from topics.topic_model import TopicModel
-
-Progress = Callable[[str, float | None], None]
-
-
-def _noop(message: str, fraction: float | None = None) -> None:
-    return None
 
 
 def corpus_fingerprint(frame: pd.DataFrame) -> str:
@@ -76,7 +72,7 @@ class Model:
         """Ids of the themes the classifier predicts (taxonomy order)."""
         return [] if self.themes is None else list(self.themes.classes_)
 
-    def predict(self, texts: Sequence[str]) -> pd.DataFrame:
+    def predict(self, texts: Sequence[str]) -> Predictions:
         """Tag texts with themes, topics and every trained label.
 
         Parameters
@@ -85,35 +81,55 @@ class Model:
 
         Returns
         -------
-        DataFrame of shape (n_texts, n_columns)
-            ``themes`` (list of theme ids above their threshold), ``p_<theme>`` (calibrated
-            probability per theme), ``topic`` and ``topic_label``, and for each trained label
-            column ``<column>`` (predicted label; a list for multi-label columns) and
-            ``<column>_proba`` (probability of the predicted label, single-label columns).
+        Predictions
+            Theme probabilities and decisions, topic per text and the topic table, and each
+            trained label; ``.to_frame()`` gives one flat table (``themes``, ``p_<theme>``,
+            ``topic``, ``topic_label``, ``<column>``, ``<column>_proba``).
         """
         import numpy as np
         import pandas as pd
 
+        from topics.predictions import Predictions
+
         texts = [str(t) for t in texts]
-        out = pd.DataFrame(index=pd.RangeIndex(len(texts)))
+        index = pd.RangeIndex(len(texts))
+        ids = self.theme_ids
         if self.themes is not None:
             decided, proba = self.themes.predict_with_proba(texts)
-            ids = self.theme_ids
-            out["themes"] = [[ids[j] for j in np.flatnonzero(row)] for row in decided]
-            for j, theme in enumerate(ids):
-                out[f"p_{theme}"] = proba[:, j]
         else:
-            out["themes"] = [[] for _ in texts]
+            decided, proba = np.zeros((len(texts), 0), bool), np.zeros((len(texts), 0))
+        names = {theme.id: theme.name for theme in self.taxonomy}
+        topics = topic_labels = topic_info = None
         if self.topic_model is not None:
             topic_ids, _ = self.topic_model.transform(texts)
-            names = self.topic_model.topic_info()["label"].to_numpy()
-            out["topic"] = np.asarray(topic_ids, dtype=int)
-            out["topic_label"] = names[topic_ids] if len(texts) else []
+            info = self.topic_model.topic_info()
+            labels = info["label"].to_numpy()
+            topics = pd.Series(np.asarray(topic_ids, dtype=int), index=index)
+            topic_labels = pd.Series(labels[topic_ids] if len(texts) else [], index=index)
+            topic_info = pd.DataFrame(
+                {
+                    "topic": info["topic"].astype(int),
+                    "label": info["label"].astype(str),
+                    "size": info["size"].astype(int),
+                    "terms": info["terms"].map(list),
+                }
+            )
+        predicted: dict[str, Any] = {}
+        label_probs: dict[str, Any] = {}
         for column, clf in self.labels.items():
-            out[column], proba = clf.predict_with_proba(texts)
-            if proba is not None:
-                out[f"{column}_proba"] = proba
-        return out
+            predicted[column], column_proba = clf.predict_with_proba(texts)
+            if column_proba is not None:
+                label_probs[column] = column_proba
+        return Predictions(
+            theme_probs=pd.DataFrame(proba, index=index, columns=ids),
+            theme_labels=pd.DataFrame(np.asarray(decided, dtype=bool), index=index, columns=ids),
+            theme_names={t: names.get(t, t) for t in ids},
+            topics=topics,
+            topic_info=topic_info,
+            topic_labels=topic_labels,
+            labels=predicted,
+            label_probs=label_probs,
+        )
 
     def topics_over_time(self, corpus: Corpus | pd.DataFrame, freq: str = "quarter"):
         """Per-period topic shares for a corpus (duplicates counted once, undated left out)."""
@@ -216,12 +232,12 @@ def train(
     from topics.themes import default_taxonomy, weak_labels
     from topics.topic_model import TopicModel
 
-    progress = progress or _noop
+    progress = progress or noop
     taxonomy = taxonomy or default_taxonomy()
     frame = corpus.documents()
     if len(frame) == 0:
         raise TrainingError("the corpus has no documents to train on", "check `topics ingest`")
-    texts = corpus_texts(frame)
+    texts = schema.model_texts(frame)
     dates = frame[schema.DATE]
 
     progress("labelling themes", 0.05)
@@ -274,7 +290,7 @@ def train(
             random_state=seed,
             themes={theme.id: list(theme.include) for theme in taxonomy},
         )
-        fitted_topics.fit(texts, dates=dates, progress=_scaled(progress, 0.45, 0.95))
+        fitted_topics.fit(texts, dates=dates, progress=scaled(progress, 0.45, 0.95))
         metrics["topics"] = fitted_topics.fit_info_
 
     progress("done", 1.0)
@@ -298,20 +314,8 @@ def train(
     return Model(taxonomy, themes, labels, fitted_topics, manifest)
 
 
-def corpus_texts(frame: pd.DataFrame) -> list[str]:
-    """The text models see for every row (:func:`topics.corpus.schema.model_texts`)."""
-    return schema.model_texts(frame)
-
-
 def _date_range(dates: pd.Series) -> list[str] | None:
     valid = dates.dropna()
     if valid.empty:
         return None
     return [valid.min().date().isoformat(), valid.max().date().isoformat()]
-
-
-def _scaled(progress: Progress, start: float, stop: float) -> Progress:
-    def inner(message: str, fraction: float | None = None) -> None:
-        progress(message, None if fraction is None else start + (stop - start) * fraction)
-
-    return inner

@@ -2,13 +2,13 @@
 
 ``ThemeClassifier`` tags documents with themes (calibrated probabilities, per-theme thresholds
 chosen by cross-validation); ``LabelClassifier`` learns any categorical column, single- or
-multi-label; ``evaluate`` scores either against labelled data. Every fitted classifier keeps its
-cross-validated metrics in ``cv_metrics_`` and saves to a directory without pickle.
+multi-label (:func:`topics.evaluate.evaluate_classifier` scores either against labelled data).
+Every fitted classifier keeps its cross-validated metrics in ``cv_metrics_`` and saves to a
+directory without pickle.
 """
 
 from __future__ import annotations
 
-from topics.classify.evaluation import evaluate
 from topics.classify.label import LabelClassifier
 from topics.classify.metrics import multilabel_metrics, single_label_metrics
 from topics.classify.theme import ThemeClassifier
@@ -16,7 +16,6 @@ from topics.classify.theme import ThemeClassifier
 __all__ = [
     "LabelClassifier",
     "ThemeClassifier",
-    "evaluate",
     "multilabel_metrics",
     "single_label_metrics",
 ]

@@ -4,15 +4,14 @@ cross-validated thresholds. Plain functions on arrays; the estimators in this pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from topics._io import forget_dropped_terms
 from topics.errors import TrainingError
-
-Progress = Callable[[str, float | None], None]
+from topics.progress import Progress
 
 #: Probability a class without positive (negative) training examples is given.
 _EPS = 1e-9
@@ -20,10 +19,6 @@ _EPS = 1e-9
 MAX_SELECTED_RATIO = 2.0
 #: Decision value assumed in a fold where a class has no positive (negative) example.
 _ABSENT_SCORE = 1.0
-
-
-def noop(message: str, fraction: float | None = None) -> None:
-    return None
 
 
 def make_vectorizer(params: dict[str, Any], n_documents: int) -> Any:

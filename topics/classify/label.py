@@ -14,6 +14,7 @@ from topics.classify._base import LinearTextModel, as_texts
 from topics.classify.metrics import single_label_metrics
 from topics.classify.theme import fit_multilabel
 from topics.errors import TrainingError
+from topics.progress import Progress, noop
 
 #: Fewest examples a class needs to be learned by the single-label classifier.
 MIN_CLASS_SIZE = 2
@@ -108,7 +109,7 @@ class LabelClassifier(LinearTextModel):
         texts: Sequence[str],
         labels: Sequence[Any],
         *,
-        progress: _linear.Progress | None = None,
+        progress: Progress | None = None,
     ) -> LabelClassifier:
         """Fit on texts and their labels.
 
@@ -130,7 +131,7 @@ class LabelClassifier(LinearTextModel):
         keep = [i for i, v in enumerate(labels) if not is_missing(v)]
         texts = [texts[i] for i in keep]
         labels = [labels[i] for i in keep]
-        progress = progress or _linear.noop
+        progress = progress or noop
         self.multilabel_ = any(is_multi(v) for v in labels)
         if self.multilabel_:
             sets = [{str(x) for x in v} if is_multi(v) else {str(v)} for v in labels]
@@ -146,7 +147,7 @@ class LabelClassifier(LinearTextModel):
         self._fit_single(texts, [str(v) for v in labels], progress)
         return self
 
-    def _fit_single(self, texts: list[str], labels: list[str], progress: _linear.Progress) -> None:
+    def _fit_single(self, texts: list[str], labels: list[str], progress: Progress) -> None:
         counts = Counter(labels)
         left_out = {
             c: f"{k} example(s), fewer than the {MIN_CLASS_SIZE} needed: not learned"

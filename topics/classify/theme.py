@@ -12,6 +12,7 @@ from topics.classify import _linear
 from topics.classify._base import LinearTextModel, as_texts
 from topics.classify.metrics import multilabel_metrics
 from topics.errors import TrainingError
+from topics.progress import Progress, noop
 
 if TYPE_CHECKING:
     from topics.themes import Taxonomy
@@ -121,7 +122,7 @@ class ThemeClassifier(LinearTextModel):
         Y: Any,
         classes: Sequence[str] | None = None,
         *,
-        progress: _linear.Progress | None = None,
+        progress: Progress | None = None,
     ) -> ThemeClassifier:
         """Fit on texts and a bool label matrix.
 
@@ -156,7 +157,7 @@ class ThemeClassifier(LinearTextModel):
             classes = [str(j) for j in range(Y.shape[1])]
         if len(classes) != Y.shape[1]:
             raise TrainingError(f"{len(classes)} class names for {Y.shape[1]} label columns")
-        fit_multilabel(self, texts, Y, [str(c) for c in classes], progress or _linear.noop)
+        fit_multilabel(self, texts, Y, [str(c) for c in classes], progress or noop)
         return self
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -181,7 +182,7 @@ class ThemeClassifier(LinearTextModel):
 
 
 def fit_multilabel(
-    model: Any, texts: list[str], Y: np.ndarray, classes: list[str], progress: _linear.Progress
+    model: Any, texts: list[str], Y: np.ndarray, classes: list[str], progress: Progress
 ) -> None:
     """Fit ``model`` (a ThemeClassifier-like estimator) in place; see :class:`ThemeClassifier`."""
     n = len(texts)

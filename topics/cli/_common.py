@@ -11,6 +11,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from topics.progress import Progress
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 VERBOSE_HELP = "Show tracebacks on errors."
@@ -42,7 +44,7 @@ def handles_errors(func: F) -> F:
 
 
 @contextmanager
-def progress(quiet: bool = False) -> Iterator[Callable[[str, float | None], None]]:
+def progress(quiet: bool = False) -> Iterator[Progress]:
     """Yield a ``callback(message, fraction)`` that draws a progress line on stderr.
 
     The library reports progress through such callbacks and never prints. When stderr is not a
@@ -62,9 +64,10 @@ def progress(quiet: bool = False) -> Iterator[Callable[[str, float | None], None
         yield plain
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as ProgressBar
 
-    with Progress(
+    with ProgressBar(
         TextColumn("{task.description}"),
         BarColumn(),
         TimeElapsedColumn(),
@@ -149,7 +152,7 @@ CORPUS_OPTIONS = (
 def read_corpus(
     paths: list[Path] | None,
     params: dict[str, Any],
-    progress: Callable[[str, float | None], None] | None = None,
+    progress: Progress | None = None,
 ):
     """Load the corpus named on the command line (the bundled seeds when none is named).
 

@@ -73,7 +73,7 @@ def predict_cli(
     if not lines:
         raise TopicsError("no text to tag", "pass texts as arguments, with --file, or on stdin")
     fitted = load(model)
-    frame = fitted.predict(lines)
+    frame = fitted.predict(lines).to_frame()
     if as_json:
         records = frame.to_dict(orient="records")
         for record, text in zip(records, lines, strict=True):
@@ -113,7 +113,7 @@ def evaluate_cli(
 
     Example: topics evaluate data/labelled.csv --model models/motie --label-column category
     """
-    from topics.jobs import evaluate_model
+    from topics.evaluate import evaluate_model
     from topics.model import load
 
     fitted = load(model)

@@ -69,8 +69,8 @@ def report_cli(
 
     Example: topics report --corpus releases.jsonl.gz --freq month -o reports/2025.html
     """
-    from topics.jobs import build_report
     from topics.model import load
+    from topics.pipeline import build_report
 
     if freq not in FREQUENCIES:
         raise typer.BadParameter(f"must be one of {', '.join(FREQUENCIES)}", param_hint="--freq")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,6 +14,7 @@ from topics.corpus.dedup import connected_groups, exact_groups, near_pairs
 from topics.corpus.readers import FileRecords
 from topics.corpus.report import IngestReport
 from topics.errors import CorpusError
+from topics.progress import Progress
 
 NO_TEXT = "no text: the title and the text are empty"
 
@@ -27,7 +27,7 @@ def build_frame(
     near_threshold: float,
     near_window_days: float | None,
     infer_dates: bool,
-    progress: Callable[[str, float | None], None] | None,
+    progress: Progress | None,
 ) -> pd.DataFrame:
     """Assemble the corpus frame and fill ``report`` (counts, problems, groups)."""
     columns: dict[str, list[Any]] = {c: [] for c in schema.COLUMNS}
@@ -97,7 +97,7 @@ def _group(
     dedup: bool,
     threshold: float,
     window: float | None,
-    progress: Callable[[str, float | None], None] | None,
+    progress: Progress | None,
 ) -> None:
     """Fill ``dup_group``, ``is_duplicate`` and ``dup_kind`` in place."""
     n = len(frame)

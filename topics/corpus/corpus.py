@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +12,11 @@ from topics.corpus.dedup import NEAR_THRESHOLD, NEAR_WINDOW_DAYS
 from topics.corpus.readers import FORMATS, Mapping, find_files, read_file
 from topics.corpus.report import IngestReport
 from topics.errors import CorpusError
+from topics.progress import Progress
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Progress = Callable[[str, float | None], None]
 _METADATA_KEY = b"topics.corpus"
 SOURCE_ID = schema.SOURCE_ID
 

@@ -22,11 +22,13 @@ Toronto) 0.17; the default threshold is 0.4.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from topics.progress import Progress
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -68,7 +70,7 @@ def near_pairs(
     threshold: float = NEAR_THRESHOLD,
     window_days: float | None = NEAR_WINDOW_DAYS,
     max_df: int | None = None,
-    progress: Callable[[str, float | None], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of near-duplicate documents.
 

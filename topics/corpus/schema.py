@@ -5,6 +5,11 @@ Every step downstream (themes, classifiers, topic model, trends, report) reads t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 #: Stable id derived from the normalised content (16 hex chars); unchanged when files are renamed.
 ID = "id"
 #: ``datetime64[ns]``; ``NaT`` when no date could be established.
@@ -57,12 +62,16 @@ PROVENANCES = ("explicit", "inferred", "missing")
 
 
 def document_text(title: str | None, text: str | None) -> str:
-    """The text models see for one release: title and body joined by a blank line."""
-    parts = [p for p in (title, text) if p]
+    """The text of one release: title and body joined by a blank line.
+
+    The one rule (ids, de-duplication, and through :func:`model_texts` training, prediction and
+    report terms): a missing part (``None``, NaN, ``<NA>``, empty) is left out.
+    """
+    parts = [p for p in (title, text) if isinstance(p, str) and p]
     return "\n\n".join(parts)
 
 
-def model_texts(frame) -> list[str]:
+def model_texts(frame: pd.DataFrame) -> list[str]:
     """The text models and topic terms see for every row of a corpus frame.
 
     Title and body (:func:`document_text`), or the row's :data:`MODEL_TEXT` when boilerplate

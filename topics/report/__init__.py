@@ -1,36 +1,24 @@
-"""The HTML trend report: content built as plain data, then rendered with Jinja2 templates.
+"""The HTML trend report: formats and renders :class:`topics.trends.TrendTables`.
 
->>> from topics.report import ReportInputs, write_report   # doctest: +SKIP
->>> write_report(inputs, Path("reports/trends.html"), force=True)  # doctest: +SKIP
+>>> from topics.trends import summarize, trend_tables                    # doctest: +SKIP
+>>> from topics.report import ReportInfo, write_report                    # doctest: +SKIP
+>>> tables = trend_tables(summarize(corpus_frame, predictions))           # doctest: +SKIP
+>>> write_report(tables, Path("reports/trends.html"), info=ReportInfo())  # doctest: +SKIP
 
-A corpus scored in batches is reported from the sum of its batches' summaries, without holding
-every document at once:
-
->>> summary = combine_summaries(summarize(batch) for batch in batches)  # doctest: +SKIP
->>> write_report(summary, Path("reports/trends.html"))  # doctest: +SKIP
+``build_context`` arranges the tables as plain data (testable without HTML); ``render_html``
+renders it with the Jinja2 templates; ``write_report`` writes the page and the trend tables.
 """
 
 from __future__ import annotations
 
-from topics.report.context import build_context
-from topics.report.inputs import ReportInputs
-from topics.report.render import render_html, write_report
-from topics.report.summary import (
-    ReportSummary,
-    combine_summaries,
-    load_summary,
-    save_summary,
-    summarize,
-)
+from topics.report.context import ReportInfo, build_context
+from topics.report.render import check_writable, render_html, report_paths, write_report
 
 __all__ = [
-    "ReportInputs",
-    "ReportSummary",
+    "ReportInfo",
     "build_context",
-    "combine_summaries",
-    "load_summary",
+    "check_writable",
     "render_html",
-    "save_summary",
-    "summarize",
+    "report_paths",
     "write_report",
 ]

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import tempfile
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from topics.errors import TopicsError
+from topics.progress import Progress, noop
 
 if TYPE_CHECKING:
     import jinja2
 
-    from topics.report.inputs import ReportInputs
-    from topics.report.summary import ReportSummary
-    from topics.trends import TrendSettings
-
-SHARE_COLUMNS = [
-    "kind", "series", "name", "period", "period_start", "count", "total", "share", "lower",
-    "upper",
-]  # fmt: skip
+    from topics.report.context import ReportInfo
+    from topics.trends import TrendTables
 
 
 def _pct(value: Any, digits: int = 1) -> str:
@@ -109,29 +100,6 @@ def render_html(context: dict[str, Any]) -> str:
     return template.render(**context, plotly_js=_plotly_js())
 
 
-def trend_csv(context: dict[str, Any]) -> str:
-    """The per-period shares of every theme and topic as CSV text (one row per series/period)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SHARE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in context["tables"]["shares"]:
-        writer.writerow({k: "" if row[k] is None else row[k] for k in SHARE_COLUMNS})
-    return buffer.getvalue()
-
-
-def trend_json(context: dict[str, Any]) -> str:
-    """Shares, trend tests and change points as JSON text, with the settings behind them."""
-    data = {
-        "title": context["title"],
-        "generated_at": context["generated_at"],
-        "freq": context["freq"],
-        "settings": context["method"],
-        "overview": context["overview"],
-        **context["tables"],
-    }
-    return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
-
-
 def _atomic_write(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -146,25 +114,57 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def report_paths(out: str | Path) -> dict[str, Path]:
+    """The files a report at ``out`` consists of: ``{"html", "csv", "json"}``.
+
+    Raises
+    ------
+    TopicsError
+        If ``out`` names a ``.csv`` or ``.json`` file.
+    """
+    out = Path(out)
+    if out.suffix.lower() in (".csv", ".json"):
+        raise TopicsError(f"{out}: the report must be an .html file", "name the output *.html")
+    return {"html": out, "csv": out.with_suffix(".csv"), "json": out.with_suffix(".json")}
+
+
+def check_writable(out: str | Path, force: bool = False) -> dict[str, Path]:
+    """Refuse early when a file of the report exists and ``force`` is false.
+
+    Returns
+    -------
+    dict
+        :func:`report_paths` of ``out``.
+    """
+    paths = report_paths(out)
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing and not force:
+        raise TopicsError(
+            f"{existing[0]} already exists", "pass force=True (--force) to overwrite it"
+        )
+    return paths
+
+
 def write_report(
-    inputs: ReportInputs | ReportSummary,
-    out: Path,
+    tables: TrendTables,
+    out: str | Path,
     *,
+    info: ReportInfo | None = None,
     force: bool = False,
-    settings: TrendSettings | None = None,
-    progress: Callable[[str, float | None], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Path]:
-    """Build and write the HTML report plus ``<stem>.csv`` and ``<stem>.json`` beside it.
+    """Render and write the HTML report plus ``<stem>.csv`` and ``<stem>.json`` beside it.
 
     Parameters
     ----------
-    inputs : ReportInputs or ReportSummary
-        The corpus with its predictions, or the combined summary of its batches.
+    tables : TrendTables
+        From :func:`topics.trends.trend_tables`.
     out : Path
         The HTML file to write; its directory is created when missing.
+    info : ReportInfo, optional
+        Title, timestamp, model metrics and provenance.
     force : bool
         Overwrite existing files; without it an existing file is an error.
-    settings : TrendSettings, optional
     progress : callable(message, fraction), optional
 
     Returns
@@ -175,31 +175,25 @@ def write_report(
     Raises
     ------
     TopicsError
-        If a file exists and ``force`` is false, or the inputs are inconsistent.
+        If a file exists and ``force`` is false, or a file cannot be written.
     """
-    from topics.report.context import build_context
+    from topics.report.context import ReportInfo, build_context
 
-    out = Path(out)
-    paths = {
-        "html": out,
-        "csv": out.with_suffix(".csv"),
-        "json": out.with_suffix(".json"),
-    }
-    if out.suffix.lower() in (".csv", ".json"):
-        raise TopicsError(f"{out}: the report must be an .html file", "name the output *.html")
-    existing = [str(p) for p in paths.values() if p.exists()]
-    if existing and not force:
-        raise TopicsError(
-            f"{existing[0]} already exists", "pass force=True (--force) to overwrite it"
-        )
+    paths = check_writable(out, force)
+    out = paths["html"]
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TopicsError(f"{out.parent}: cannot create directory ({exc})") from exc
-    report = progress or (lambda message, fraction=None: None)
-    context = build_context(inputs, settings=settings, progress=progress)
+    report = progress or noop
+    info = info or ReportInfo()
+    context = build_context(tables, info, progress=progress)
     report("rendering HTML", 0.95)
-    texts = {"html": render_html(context), "csv": trend_csv(context), "json": trend_json(context)}
+    texts = {
+        "html": render_html(context),
+        "csv": tables.to_csv(),
+        "json": tables.to_json(info.title, info.timestamp()),
+    }
     try:
         for key in ("csv", "json", "html"):
             _atomic_write(paths[key], texts[key])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from topics.errors import TrainingError
+from topics.progress import Progress, noop
 from topics.topic_model import _represent as rep
 from topics.topic_model._cluster import SilhouetteClusterer, plan
 from topics.topic_model._over_time import topics_over_time as _over_time
@@ -21,8 +22,6 @@ from topics.topic_model._text import (
     stop_word_list,
     term_stop_words,
 )
-
-Progress = Callable[[str, float | None], None]
 
 #: Softmax temperature turning squared distances to centroids into probabilities.
 TEMPERATURE = 0.1
@@ -104,7 +103,7 @@ class TopicModel(BaseEstimator):
 
         ``dates`` (optional, one per text) are kept for :meth:`topics_over_time`.
         """
-        say = progress or (lambda message, fraction=None: None)
+        say = progress or noop
         texts = _texts(texts)
         n = len(texts)
         self._validate(n)
@@ -367,14 +366,6 @@ class TopicModel(BaseEstimator):
             labels = np.asarray(items, dtype=np.int64)
             doc_terms = vocab = None
         return _over_time(labels, dates, freq, self.n_topics_, doc_terms, vocab, top_n)
-
-    def score(self, texts: Sequence[str], topk: int = 10) -> dict[str, Any]:
-        """NPMI coherence and topic diversity on ``texts`` (see
-        :func:`topics.evaluate.score_topic_model`); returns a dict, not a single number."""
-        from topics.evaluate import score_topic_model
-
-        self._check_fitted()
-        return score_topic_model(self, _texts(texts), topk=topk)
 
     # ------------------------------------------------------------- persistence
     def save(self, directory: Path) -> None:

@@ -1,4 +1,4 @@
-"""Distinguishing terms (weighted log-odds, Monroe et al. 2008) and representative releases.
+"""Distinguishing terms of themes and periods (weighted log-odds, Monroe et al. 2008).
 
 Term counts are summed per group (a theme, a period) into a long table ``group, term, count``;
 tables from separate batches add up with :func:`combine_term_counts`.
@@ -168,47 +168,51 @@ def weighted_log_odds(
     return frame[columns].reset_index(drop=True)
 
 
-def top_documents(
-    scores: pd.DataFrame, eligible: pd.DataFrame, keys: pd.Series | None = None, k: int = 5
-) -> pd.DataFrame:
-    """The ``k`` highest-scoring eligible documents per series (and per key, e.g. period).
+def distinguishing_terms(
+    counts: pd.DataFrame, freq: str, top: int
+) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Weighted log-odds terms per theme (vs all releases) and per period (vs all dated ones).
 
     Parameters
     ----------
-    scores : DataFrame of shape (n_docs, n_series)
-        Scores (e.g. calibrated theme probabilities).
-    eligible : DataFrame of shape (n_docs, n_series), bool
-        Which (document, series) pairs may be chosen (e.g. the theme decision, duplicates off).
-    keys : Series of shape (n_docs,), optional
-        Grouping within each series (e.g. the period); missing keys are left out.
-    k : int
+    counts : DataFrame
+        Term counts (``group, term, count``) with groups ``theme:<id>``, ``period:<period>``,
+        ``all`` and ``dated``, as in :class:`topics.trends.TrendSummary`.
 
     Returns
     -------
-    DataFrame with columns ``series``, ``key`` (when ``keys`` given), ``row`` (0-based position
-    in ``scores``) and ``score``; highest score first, ties broken by position. Top-k tables of
-    batches merge by concatenating and applying the same selection again.
+    by_theme : dict of theme id to list of ``{"term", "count", "z"}``
+    by_period : list of ``{"label", "terms"}``, most recent period first
     """
     import pandas as pd
 
-    values = scores.to_numpy(dtype=float)
-    mask = eligible.to_numpy(dtype=bool) & np.isfinite(values)
-    rows, cols = np.nonzero(mask)
-    frame = pd.DataFrame(
-        {
-            "series": np.asarray([str(c) for c in scores.columns], dtype=object)[cols],
-            "_col": cols,
-            "row": rows,
-            "score": values[rows, cols],
+    from topics.trends.counts import FREQS
+    from topics.trends.records import period_label
+
+    group = counts["group"].astype(str)
+    is_theme = group.str.startswith("theme:")
+    is_period = group.str.startswith("period:")
+    background_all = counts[counts["group"] == "all"].set_index("term")["count"]
+    background_dated = counts[counts["group"] == "dated"].set_index("term")["count"]
+
+    def listing(frame: pd.DataFrame) -> dict[str, list[dict]]:
+        return {
+            str(g): [
+                {"term": str(t), "count": int(c), "z": float(z)}
+                for t, c, z in zip(part["term"], part["count"], part["z"], strict=True)
+            ]
+            for g, part in frame.groupby("group", sort=False)
         }
-    )
-    by = ["_col"]
-    if keys is not None:
-        key_values = pd.Series(keys).reset_index(drop=True)
-        frame["key"] = key_values.to_numpy()[rows]
-        frame = frame[frame["key"].notna()]
-        by.append("key")
-    frame = frame.sort_values([*by, "score", "row"], ascending=[True] * len(by) + [False, True])
-    frame = frame.groupby(by, sort=False).head(k)
-    cols_out = ["series", "key", "row", "score"] if keys is not None else ["series", "row", "score"]
-    return frame[cols_out].reset_index(drop=True)
+
+    theme_terms = listing(weighted_log_odds(counts[is_theme], background_all, top=top))
+    theme_terms = {k.removeprefix("theme:"): v for k, v in theme_terms.items()}
+    period_terms = listing(weighted_log_odds(counts[is_period], background_dated, top=top))
+    keys = sorted({g.removeprefix("period:") for g in counts.loc[is_period, "group"]})
+    by_period = [
+        {
+            "label": period_label(pd.Period(key, freq=FREQS[freq]), freq),
+            "terms": period_terms.get(f"period:{key}", []),
+        }
+        for key in reversed(keys)
+    ]
+    return theme_terms, by_period

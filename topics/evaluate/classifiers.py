@@ -1,4 +1,4 @@
-"""Score a fitted classifier against labelled data (``topics evaluate``)."""
+"""Score a fitted theme or label classifier against labelled data."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from topics.classify.theme import ThemeClassifier
 from topics.errors import TrainingError
 
 
-def evaluate(
+def evaluate_classifier(
     model: ThemeClassifier | LabelClassifier, texts: Sequence[str], Y: Any
 ) -> dict[str, Any]:
     """Metrics of ``model`` on labelled texts, in the same form as ``model.cv_metrics_``.

@@ -1,12 +1,69 @@
-"""Synthetic report inputs with known trends: for tests, benchmarks and trying the report out."""
+"""Synthetic corpora with predictions and known trends: the fixtures of the report tests."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from topics.report.inputs import ReportInputs
+from topics.predictions import Predictions
+from topics.report import ReportInfo, build_context, write_report
+from topics.trends import TrendSummary, summarize, trend_tables
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """A corpus, the predictions of its rows and the report's metadata, as the tests vary them.
+
+    Each field is what the library takes at one step: ``corpus`` and the prediction fields go to
+    :func:`topics.trends.summarize` (as one :class:`Predictions`), the rest to
+    :class:`topics.report.ReportInfo`.
+    """
+
+    corpus: pd.DataFrame
+    theme_probs: pd.DataFrame
+    theme_labels: pd.DataFrame
+    theme_names: dict[str, str]
+    topics: pd.Series
+    topic_info: pd.DataFrame
+    metrics: dict = field(default_factory=dict)
+    model_info: dict = field(default_factory=dict)
+    freq: str = "quarter"
+    generated_at: datetime | None = None
+    title: str = "Theme trends"
+
+    def predictions(self) -> Predictions:
+        return Predictions(
+            theme_probs=self.theme_probs,
+            theme_labels=self.theme_labels,
+            theme_names=self.theme_names,
+            topics=self.topics,
+            topic_info=self.topic_info,
+        )
+
+    def summary(self) -> TrendSummary:
+        return summarize(self.corpus, self.predictions(), self.freq)
+
+    def info(self) -> ReportInfo:
+        return ReportInfo(self.title, self.generated_at, self.metrics, self.model_info)
+
+
+def context_of(inputs: ReportInputs | TrendSummary, info: ReportInfo | None = None) -> dict:
+    """The report context of inputs (or of a summary, with ``info``): summarize → trend
+    tables → context, the path of ``topics.build_report``."""
+    summary = inputs if isinstance(inputs, TrendSummary) else inputs.summary()
+    if info is None and isinstance(inputs, ReportInputs):
+        info = inputs.info()
+    return build_context(trend_tables(summary), info)
+
+
+def write_report_of(inputs: ReportInputs, out: Path, force: bool = False) -> dict[str, Path]:
+    """:func:`topics.report.write_report` of the inputs' trend tables."""
+    return write_report(trend_tables(inputs.summary()), out, info=inputs.info(), force=force)
+
 
 _WORDS = {
     "trade": "export import tariff trade agreement partner shipment customs",
@@ -50,8 +107,6 @@ def synthetic_inputs(
     -------
     ReportInputs
     """
-    import pandas as pd
-
     rng = np.random.default_rng(seed)
     days = np.sort(rng.integers(0, int(365.25 * years), n_docs))
     dates = pd.Series(pd.Timestamp(start) + pd.to_timedelta(days, unit="D"))

@@ -1,29 +1,29 @@
-"""Everything the report needs, aggregated: counts, term counts, top releases, data quality.
+"""A corpus and its predictions, counted: per-period counts, term counts, top releases, quality.
 
-A :class:`ReportSummary` holds no per-document table. Summaries of batches of one corpus (scored
-on different machines, or streamed) add up with :func:`combine_summaries`, and the report is built
-from the combined summary exactly as from the whole corpus at once.
+:func:`summarize` is where documents become numbers. A :class:`TrendSummary` holds no
+per-document table: summaries of batches of one corpus (scored on different machines, or
+streamed) add up with :func:`combine_summaries`, and every trend table is computed from the
+combined summary exactly as from the whole corpus at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from topics.corpus import schema
 from topics.errors import TopicsError
-from topics.report.inputs import ReportInputs, validate
-from topics.report.sections import SNIPPET_CHARS, clean, snippet
+from topics.progress import Progress, noop
+from topics.trends.counts import check_freq
+from topics.trends.records import SNIPPET_CHARS, clean, snippet
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Progress = Callable[[str, "float | None"], None]
+    from topics.predictions import Predictions
 
 #: Representative releases kept per theme, and per theme and period.
 REPRESENTATIVES = 5
@@ -32,15 +32,15 @@ DOC_COLUMNS = ["id", "title", "date", "source", "snippet"]
 
 
 @dataclass(frozen=True)
-class ReportSummary:
-    """Aggregated report data of a corpus, or of one batch of it.
+class TrendSummary:
+    """Aggregated trend data of a corpus, or of one batch of it.
 
     Attributes
     ----------
     freq : str
     theme_ids : list of str
-    theme_names, topic_info, metrics, model_info, title, generated_at
-        As in :class:`ReportInputs` (taken from the first batch when combining).
+    theme_names, topic_info
+        As in :class:`topics.predictions.Predictions` (from the first batch when combining).
     all_counts, theme_counts, topic_counts : DataFrame
         Long period count tables (``period, series, count, total``) of dated, non-duplicate
         releases: everything (series ``"all"``), per theme, per topic (series = topic id as str).
@@ -61,10 +61,6 @@ class ReportSummary:
     theme_ids: list[str]
     theme_names: dict[str, str]
     topic_info: pd.DataFrame
-    metrics: dict
-    model_info: dict
-    title: str
-    generated_at: datetime | None
     all_counts: pd.DataFrame
     theme_counts: pd.DataFrame
     topic_counts: pd.DataFrame
@@ -91,8 +87,6 @@ def _docs(corpus: pd.DataFrame, rows: np.ndarray) -> dict[str, list]:
 def _top(
     probs: pd.DataFrame, labels: pd.DataFrame, corpus: pd.DataFrame, keys: Any, k: int
 ) -> pd.DataFrame:
-    from topics.trends import top_documents
-
     top = top_documents(probs, labels, keys=keys, k=k)
     docs = _docs(corpus, top["row"].to_numpy())
     return top.drop(columns="row").assign(**docs)
@@ -129,51 +123,64 @@ def _quality(corpus_all: pd.DataFrame, corpus: pd.DataFrame, dates: pd.Series) -
     }
 
 
-def summarize(inputs: ReportInputs, progress: Progress | None = None) -> ReportSummary:
-    """Aggregate one corpus (or one batch of it) into a :class:`ReportSummary`.
+def summarize(
+    corpus: pd.DataFrame,
+    predictions: Predictions,
+    freq: str = "quarter",
+    progress: Progress | None = None,
+) -> TrendSummary:
+    """Count one corpus (or one batch of it) with its predictions into a :class:`TrendSummary`.
 
     Duplicates (``is_duplicate``) are dropped first; undated releases are left out of the period
     counts but kept for categories and representatives.
 
     Parameters
     ----------
-    inputs : ReportInputs
+    corpus : DataFrame of shape (n_docs, ...)
+        Columns of :mod:`topics.corpus.schema`; ``date`` is datetime64 or NaT.
+    predictions : Predictions
+        Of the same rows, on the same index (``Model.predict`` over the corpus texts).
+    freq : {"month", "quarter", "year"}
     progress : callable(message, fraction), optional
 
     Returns
     -------
-    ReportSummary
+    TrendSummary
 
     Raises
     ------
     TopicsError
-        If the inputs are not aligned with the corpus or ``freq`` is unknown.
+        If the predictions are not aligned with the corpus or ``freq`` is unknown.
     """
     import pandas as pd
 
-    from topics.trends import category_counts, period_counts, term_counts, to_periods
+    from topics.trends.counts import category_counts, period_counts, to_periods
+    from topics.trends.terms import term_counts
 
-    report = progress or (lambda message, fraction=None: None)
-    validate(inputs)
-    freq = inputs.freq
-    keep = ~inputs.corpus[schema.IS_DUPLICATE].fillna(False).to_numpy(dtype=bool)
-    corpus = inputs.corpus[keep].reset_index(drop=True)
+    report = progress or noop
+    check_freq(freq)
+    _check_corpus(corpus)
+    predictions.aligned_with(corpus.index)
+    all_rows = corpus
+    keep = ~corpus[schema.IS_DUPLICATE].fillna(False).to_numpy(dtype=bool)
+    corpus = corpus[keep].reset_index(drop=True)
     dates = pd.to_datetime(corpus[schema.DATE], errors="coerce")
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     corpus = corpus.assign(**{schema.DATE: dates})
-    theme_ids = [str(c) for c in inputs.theme_labels.columns]
-    labels = inputs.theme_labels[keep].reset_index(drop=True).fillna(False).astype(bool)
+    theme_ids = predictions.theme_ids
+    labels = predictions.theme_labels[keep].reset_index(drop=True).fillna(False).astype(bool)
     labels.columns = theme_ids
-    probs = inputs.theme_probs[keep].reset_index(drop=True).astype(float)
+    probs = predictions.theme_probs[keep].reset_index(drop=True).astype(float)
     probs.columns = theme_ids
-    topics = inputs.topics[keep].reset_index(drop=True).astype(int)
+    topics = predictions.topic_ids()[keep].reset_index(drop=True).astype(int)
+    topic_info = predictions.topic_info
 
     report("counting releases per period", 0.1)
     everything = pd.DataFrame({"all": np.ones(len(corpus), dtype=bool)})
     all_counts = period_counts(dates, everything, freq)
     theme_counts = period_counts(dates, labels, freq)
-    topic_ids = sorted(set(topics.tolist()) | set(inputs.topic_info["topic"].astype(int)))
+    topic_ids = sorted(set(topics.tolist()) | set(topic_info["topic"].astype(int)))
     topic_counts = period_counts(
         dates, pd.DataFrame({str(k): (topics == k).to_numpy() for k in topic_ids}), freq
     )
@@ -190,11 +197,7 @@ def summarize(inputs: ReportInputs, progress: Progress | None = None) -> ReportS
         groups[f"period:{p}"] = (periods == p).fillna(False).to_numpy(dtype=bool)
     groups["all"] = np.ones(len(corpus), dtype=bool)
     groups["dated"] = periods.notna().to_numpy()
-    texts = [
-        schema.document_text(clean(t), clean(x))
-        for t, x in zip(corpus[schema.TITLE], corpus[schema.TEXT], strict=True)
-    ]
-    terms = term_counts(texts, pd.DataFrame(groups))
+    terms = term_counts(schema.model_texts(corpus), pd.DataFrame(groups))
 
     report("choosing representative releases", 0.7)
     top_overall = _merge_top(
@@ -205,15 +208,11 @@ def summarize(inputs: ReportInputs, progress: Progress | None = None) -> ReportS
         ["series", "key"],
         REPRESENTATIVES_PER_PERIOD,
     )
-    return ReportSummary(
+    return TrendSummary(
         freq=freq,
         theme_ids=theme_ids,
-        theme_names={t: str(inputs.theme_names[t]) for t in theme_ids},
-        topic_info=inputs.topic_info.copy(),
-        metrics=inputs.metrics or {},
-        model_info=inputs.model_info or {},
-        title=str(inputs.title),
-        generated_at=inputs.generated_at,
+        theme_names={t: str(predictions.theme_names[t]) for t in theme_ids},
+        topic_info=topic_info.copy(),
         all_counts=all_counts,
         theme_counts=theme_counts,
         topic_counts=topic_counts,
@@ -221,8 +220,18 @@ def summarize(inputs: ReportInputs, progress: Progress | None = None) -> ReportS
         term_counts=terms,
         top_overall=top_overall,
         top_period=top_period,
-        quality=_quality(inputs.corpus, corpus, dates),
+        quality=_quality(all_rows, corpus, dates),
     )
+
+
+def _check_corpus(corpus: pd.DataFrame) -> None:
+    needed = [schema.ID, schema.DATE, schema.TITLE, schema.TEXT, schema.IS_DUPLICATE]
+    missing = [c for c in needed if c not in corpus.columns]
+    if missing:
+        raise TopicsError(
+            f"trend inputs: corpus lacks column(s) {', '.join(missing)}",
+            "pass the table read by topics.corpus",
+        )
 
 
 def _merge_top(frames: list[pd.DataFrame], by: list[str], k: int) -> pd.DataFrame:
@@ -260,17 +269,17 @@ def _merge_quality(parts: list[dict]) -> dict:
     }
 
 
-def combine_summaries(summaries: Iterable[ReportSummary]) -> ReportSummary:
+def combine_summaries(summaries: Iterable[TrendSummary]) -> TrendSummary:
     """Add up the summaries of batches of one corpus, scored with one model.
 
     Parameters
     ----------
-    summaries : iterable of ReportSummary
-        Same ``freq`` and themes; names, topic table, metrics and title come from the first.
+    summaries : iterable of TrendSummary
+        Same ``freq`` and themes; theme names and the topic table come from the first.
 
     Returns
     -------
-    ReportSummary
+    TrendSummary
         What :func:`summarize` returns for all batches at once (same counts, terms and
         representatives; ties between equal probabilities are broken by release id).
 
@@ -279,8 +288,8 @@ def combine_summaries(summaries: Iterable[ReportSummary]) -> ReportSummary:
     TopicsError
         If the batches use different frequencies or themes.
     """
-    from topics.trends import combine_counts, combine_term_counts
-    from topics.trends.counts import with_series
+    from topics.trends.counts import combine_counts, with_series
+    from topics.trends.terms import combine_term_counts
 
     parts = list(summaries)
     if not parts:
@@ -309,122 +318,47 @@ def combine_summaries(summaries: Iterable[ReportSummary]) -> ReportSummary:
     )
 
 
-# --- saving ----------------------------------------------------------------------------------
-
-SUMMARY_FILE = "summary.json"
-SUMMARY_SCHEMA = 1
-_PERIOD_TABLES = ("all_counts", "theme_counts", "topic_counts")
-_TABLES = (*_PERIOD_TABLES, "category_counts", "term_counts", "top_overall", "top_period")
-
-
-def _table_to_json(frame: pd.DataFrame) -> dict:
-    values = {}
-    for column in frame.columns:
-        if column in ("period", "key"):
-            values[column] = [None if clean(v) is None else str(v) for v in frame[column]]
-        else:
-            values[column] = [clean(v) for v in frame[column].tolist()]
-    return {"columns": [str(c) for c in frame.columns], "values": values}
-
-
-def _table_from_json(data: dict, freq: str) -> pd.DataFrame:
-    import pandas as pd
-
-    from topics.trends.counts import FREQS
-
-    values = data["values"]
-    frame = pd.DataFrame({k: values[k] for k in data["columns"]})
-    if "period" in frame.columns:
-        frame["period"] = pd.PeriodIndex(list(frame["period"]), freq=FREQS[freq])
-    if "key" in frame.columns:
-        frame["key"] = [pd.Period(k, freq=FREQS[freq]) for k in frame["key"]]
-    for column in ("count", "total"):
-        if column in frame.columns:
-            frame[column] = frame[column].astype(np.int64)
-    if "score" in frame.columns:
-        frame["score"] = frame["score"].astype(float)
-    return frame
-
-
-def save_summary(summary: ReportSummary, directory: Path) -> None:
-    """Write a summary as one JSON file into an existing directory (to ship it between machines).
+def top_documents(
+    scores: pd.DataFrame, eligible: pd.DataFrame, keys: pd.Series | None = None, k: int = 5
+) -> pd.DataFrame:
+    """The ``k`` highest-scoring eligible documents per series (and per key, e.g. period).
 
     Parameters
     ----------
-    summary : ReportSummary
-    directory : Path
-        Existing directory; ``summary.json`` is written into it.
-    """
-    import json
+    scores : DataFrame of shape (n_docs, n_series)
+        Scores (e.g. calibrated theme probabilities).
+    eligible : DataFrame of shape (n_docs, n_series), bool
+        Which (document, series) pairs may be chosen (e.g. the theme decision, duplicates off).
+    keys : Series of shape (n_docs,), optional
+        Grouping within each series (e.g. the period); missing keys are left out.
+    k : int
 
-    quality = dict(summary.quality)
-    for key in ("first_date", "last_date"):
-        quality[key] = None if quality[key] is None else quality[key].isoformat()
-    info = summary.topic_info
-    data = {
-        "schema": SUMMARY_SCHEMA,
-        "freq": summary.freq,
-        "theme_ids": summary.theme_ids,
-        "theme_names": summary.theme_names,
-        "topic_info": {
-            "topic": [int(v) for v in info["topic"]],
-            "label": [str(v) for v in info["label"]],
-            "size": [int(v) for v in info["size"]],
-            "terms": [[str(t) for t in v] for v in info["terms"]],
-        },
-        "metrics": summary.metrics,
-        "model_info": summary.model_info,
-        "title": summary.title,
-        "generated_at": summary.generated_at.isoformat() if summary.generated_at else None,
-        "quality": quality,
-        "tables": {name: _table_to_json(getattr(summary, name)) for name in _TABLES},
-    }
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # key order kept: it is shown
-    (Path(directory) / SUMMARY_FILE).write_text(text + "\n", "utf-8")
-
-
-def load_summary(directory: Path) -> ReportSummary:
-    """Read a summary written by :func:`save_summary`.
-
-    Raises
-    ------
-    ModelFormatError
-        If the file is missing, damaged or of an unknown schema version.
+    Returns
+    -------
+    DataFrame with columns ``series``, ``key`` (when ``keys`` given), ``row`` (0-based position
+    in ``scores``) and ``score``; highest score first, ties broken by position. Top-k tables of
+    batches merge by concatenating and applying the same selection again.
     """
     import pandas as pd
 
-    from topics._io import read_json
-    from topics.errors import ModelFormatError
-
-    path = Path(directory) / SUMMARY_FILE
-    data = read_json(path)
-    if not isinstance(data, dict) or data.get("schema") != SUMMARY_SCHEMA:
-        raise ModelFormatError(
-            f"{path}: not a summary of schema version {SUMMARY_SCHEMA}",
-            "write the summary again with this version of topics",
-        )
-    try:
-        freq = data["freq"]
-        quality = dict(data["quality"])
-        for key in ("first_date", "last_date"):
-            quality[key] = None if quality[key] is None else pd.Timestamp(quality[key])
-        tables = {name: _table_from_json(data["tables"][name], freq) for name in _TABLES}
-        return ReportSummary(
-            freq=freq,
-            theme_ids=list(data["theme_ids"]),
-            theme_names=dict(data["theme_names"]),
-            topic_info=pd.DataFrame(data["topic_info"]),
-            metrics=data["metrics"],
-            model_info=data["model_info"],
-            title=data["title"],
-            generated_at=datetime.fromisoformat(data["generated_at"])
-            if data["generated_at"]
-            else None,
-            quality=quality,
-            **tables,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelFormatError(
-            f"{path}: incomplete or damaged summary ({type(exc).__name__}: {exc})",
-            "write the summary again",
-        ) from exc
+    values = scores.to_numpy(dtype=float)
+    mask = eligible.to_numpy(dtype=bool) & np.isfinite(values)
+    rows, cols = np.nonzero(mask)
+    frame = pd.DataFrame(
+        {
+            "series": np.asarray([str(c) for c in scores.columns], dtype=object)[cols],
+            "_col": cols,
+            "row": rows,
+            "score": values[rows, cols],
+        }
+    )
+    by = ["_col"]
+    if keys is not None:
+        key_values = pd.Series(keys).reset_index(drop=True)
+        frame["key"] = key_values.to_numpy()[rows]
+        frame = frame[frame["key"].notna()]
+        by.append("key")
+    frame = frame.sort_values([*by, "score", "row"], ascending=[True] * len(by) + [False, True])
+    frame = frame.groupby(by, sort=False).head(k)
+    cols_out = ["series", "key", "row", "score"] if keys is not None else ["series", "row", "score"]
+    return frame[cols_out].reset_index(drop=True)

@@ -1,0 +1,105 @@
+"""Evaluation, in one place: a model against labelled data, classifiers, topic coherence.
+
+- :func:`evaluate_model` (``topics evaluate``) scores a saved model on a labelled corpus;
+- :func:`evaluate_classifier` scores one fitted classifier (classifiers.py);
+- :func:`score_topic_model`, :func:`npmi_coherence`, :func:`topic_diversity` measure topics
+  (coherence.py).
+
+Cross-validated metrics computed while training use the same formulas
+(:mod:`topics.classify.metrics`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topics.corpus import schema
+from topics.errors import TopicsError
+from topics.evaluate.classifiers import evaluate_classifier
+from topics.evaluate.coherence import (
+    npmi_coherence,
+    npmi_per_topic,
+    score_topic_model,
+    topic_diversity,
+    topic_words,
+    window_counts,
+)
+
+if TYPE_CHECKING:
+    from topics.corpus import Corpus
+    from topics.model import Model
+
+__all__ = [
+    "evaluate_classifier",
+    "evaluate_model",
+    "npmi_coherence",
+    "npmi_per_topic",
+    "score_topic_model",
+    "topic_diversity",
+    "topic_words",
+    "window_counts",
+]
+
+
+def evaluate_model(
+    model: Model,
+    corpus: Corpus,
+    *,
+    theme_labels: str | Path | None = None,
+    label_columns: Sequence[str] = (),
+) -> dict[str, dict[str, Any]]:
+    """Score a model on a labelled corpus.
+
+    Parameters
+    ----------
+    model : Model
+    corpus : Corpus
+        Merged duplicates are left out.
+    theme_labels : path, optional
+        Gold theme labels (document id or title → theme ids); the themes are scored on the
+        documents it covers.
+    label_columns : sequence of str
+        Columns of the corpus to score the model's classifier for that column against.
+
+    Returns
+    -------
+    dict
+        One metrics dict per scored part (``"themes"``, ``"label:<column>"``, ``"topics"``).
+    """
+    from topics.themes import read_labels_file
+
+    frame = corpus.documents()
+    texts = schema.model_texts(frame)
+    results: dict[str, dict[str, Any]] = {}
+    if theme_labels is not None:
+        if model.themes is None:
+            raise TopicsError("this model has no theme classifier", "re-train it with themes")
+        gold = read_labels_file(Path(theme_labels), frame, model.taxonomy)
+        mask = frame[schema.ID].isin(gold.index).to_numpy()
+        covered = [t for t, keep in zip(texts, mask, strict=True) if keep]
+        truth = gold.reindex(
+            index=frame[schema.ID][mask], columns=model.theme_ids, fill_value=False
+        )
+        results["themes"] = evaluate_classifier(model.themes, covered, truth.to_numpy(bool))
+    for column in label_columns:
+        if column not in model.labels:
+            raise TopicsError(
+                f"the model has no classifier for {column!r} "
+                f"(it has: {', '.join(model.labels) or 'none'})",
+                f"train one with `topics train --label-column {column}`",
+            )
+        if column not in frame.columns:
+            raise TopicsError(f"the corpus has no column {column!r}", "name the column it has")
+        results[f"label:{column}"] = evaluate_classifier(
+            model.labels[column], texts, frame[column].tolist()
+        )
+    if model.topic_model is not None:
+        results["topics"] = score_topic_model(model.topic_model, texts)
+    if not results:
+        raise TopicsError(
+            "nothing to evaluate",
+            "pass --theme-labels or --label-column, or use a model with topics",
+        )
+    return results

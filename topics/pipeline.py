@@ -1,0 +1,110 @@
+"""The whole flow in one call: a fitted model over a corpus, to trend tables and the report.
+
+``build_report`` = :func:`predict_corpus` (model → :class:`~topics.predictions.Predictions`)
+→ :func:`topics.trends.summarize` → :func:`topics.trends.trend_tables` →
+:func:`topics.report.write_report`. Each step is public, for users who stop half-way (the
+trend tables only) or run a step elsewhere (batches summarised on other machines).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topics.corpus import schema
+from topics.progress import Progress
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from topics.corpus import Corpus
+    from topics.model import Model
+    from topics.predictions import Predictions
+
+#: Releases tagged per call of ``Model.predict`` (bounds the memory of one batch).
+BATCH = 2000
+
+
+def predict_corpus(
+    model: Model, frame: pd.DataFrame, progress: Progress | None = None
+) -> Predictions:
+    """``model.predict`` over every row of a corpus table, in batches; index aligned with it."""
+    from topics.predictions import concat
+
+    texts = schema.model_texts(frame)
+    parts = []
+    for start in range(0, len(texts), BATCH):
+        if progress:
+            progress(f"tagging releases {start:,}/{len(texts):,}", start / max(1, len(texts)))
+        parts.append(model.predict(texts[start : start + BATCH]))
+    if not parts:
+        return model.predict([]).with_index(frame.index)
+    return concat(parts).with_index(frame.index)
+
+
+def build_report(
+    model: Model,
+    corpus: Corpus,
+    *,
+    freq: str = "quarter",
+    out: str | Path = "reports/trends.html",
+    force: bool = False,
+    title: str = "Theme trends",
+    generated_at: datetime | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Path]:
+    """Tag every release with the model and write the HTML report and its trend tables.
+
+    Parameters
+    ----------
+    model : Model
+        From :func:`topics.train` or :func:`topics.load`.
+    corpus : Corpus
+        From :func:`topics.load_corpus`; merged duplicates are counted once, undated releases
+        are left out of the trends (both stated in the report).
+    freq : {"month", "quarter", "year"}
+    out : path
+        The HTML file; ``.csv`` and ``.json`` trend tables are written beside it.
+    force : bool
+        Replace existing files.
+    generated_at : datetime, optional
+        Timestamp printed in the report (now by default); pass one for byte-identical output.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{"html": ..., "csv": ..., "json": ...}``.
+    """
+    from topics.report import ReportInfo, check_writable, write_report
+    from topics.trends import check_freq, summarize, trend_tables
+
+    check_freq(freq)
+    check_writable(out, force)
+    frame = corpus.frame.reset_index(drop=True)
+    predictions = predict_corpus(model, frame, progress)
+    if progress:
+        progress("computing trends and writing the report", 0.9)
+    tables = trend_tables(summarize(frame, predictions, freq))
+    info = ReportInfo(
+        title=title,
+        generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
+        metrics=model.metrics,
+        model_info=_model_info(model),
+    )
+    written = write_report(tables, Path(out), info=info, force=force)
+    if progress:
+        progress("report written", 1.0)
+    return {kind: Path(path) for kind, path in written.items()}
+
+
+def _model_info(model: Model) -> dict[str, Any]:
+    manifest = model.manifest
+    return {
+        "path": str(model.path) if model.path else None,
+        "created": manifest.get("created"),
+        "toolkit_version": manifest.get("versions", {}).get("topics"),
+        "seed": manifest.get("seed"),
+        "corpus": manifest.get("corpus", {}),
+        "parameters": manifest.get("parameters", {}),
+    }
