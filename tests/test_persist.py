@@ -115,3 +115,50 @@ def test_version_drift_warns(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_manifest(path)
+
+
+def test_model_of_the_previous_release_is_refused_with_how_to_retrain(tmp_path):
+    """topics 0.1.0 wrote ``schema_version`` 1 without ``format``, and components under four
+    other header shapes: such a model is refused, and the message says how to re-train."""
+    import topics
+
+    old = tmp_path / "old"
+    (old / "taxonomy").mkdir(parents=True)
+    (old / "taxonomy" / "taxonomy.json").write_text('{"schema_version": 1, "themes": []}')
+    manifest = {
+        "schema_version": 1,
+        "created": "2026-11-30T12:00:00+00:00",
+        "versions": {"topics": "0.1.0"},
+        "components": ["taxonomy"],
+        "files": {},
+        "label_columns": [],
+    }
+    (old / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ModelFormatError, match="schema version 1") as caught:
+        topics.load(old)
+    message = str(caught.value)
+    assert "saved by topics 0.1.0" in message
+    assert f"topics train CORPUS --out {old} --force" in message
+
+
+def test_every_saved_json_has_the_common_header(tmp_path):
+    import topics
+
+    corpus = topics.load_corpus(Path(__file__).resolve().parent.parent / "seeds")
+    path = topics.train(corpus, label_columns=[], seed=0).save(tmp_path / "m")
+    headers = {}
+    for file in sorted(path.rglob("*.json")):
+        data = json.loads(file.read_text("utf-8"))
+        headers[file.relative_to(path).as_posix()] = (data["format"], data["schema_version"])
+    assert headers == {
+        "manifest.json": ("topics.model", SCHEMA_VERSION),
+        "taxonomy/taxonomy.json": ("topics.taxonomy", 1),
+        "themes/classifier.json": ("topics.theme_classifier", 2),
+        "themes/vectorizer.json": ("topics.tfidf", 1),
+        "topic_model/topic_model.json": ("topics.topic_model", 2),
+        "topic_model/embedder/embedder.json": ("topics.embedder.local", 2),
+        "topic_model/embedder/tfidf.json": ("topics.tfidf", 1),
+    }
+    classifier = json.loads((path / "themes/classifier.json").read_text("utf-8"))
+    assert classifier["params"]["taxonomy"] is None  # the taxonomy is saved once
+    assert "dates" not in json.loads((path / "topic_model/topic_model.json").read_text("utf-8"))

@@ -50,8 +50,8 @@ def seeds():
 
 @pytest.fixture(scope="module")
 def model(seeds):
-    texts, dates = seeds
-    return TopicModel(random_state=0, themes=THEMES).fit(texts, dates)
+    texts, _ = seeds
+    return TopicModel(random_state=0, themes=THEMES).fit(texts)
 
 
 def _topic_of(model, term: str) -> int:
@@ -301,7 +301,7 @@ def test_reproducible_across_processes(model, seeds):
         "from test_topic_model import seed_corpus, THEMES\n"
         "from topics.topic_model import TopicModel\n"
         "texts, dates = seed_corpus()\n"
-        "m = TopicModel(random_state=0, themes=THEMES).fit(texts, dates)\n"
+        "m = TopicModel(random_state=0, themes=THEMES).fit(texts)\n"
         "print(json.dumps({'labels': m.labels_.tolist(), 'terms': m.topic_terms_,"
         " 'centroids': m.centroids_.tolist()}))\n"
     )

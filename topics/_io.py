@@ -3,6 +3,11 @@
 Nothing here unpickles: parameters and vocabularies are JSON, arrays go through ``numpy.savez``
 and are read with ``allow_pickle=False``, and a fitted ``TfidfVectorizer`` is rebuilt from those
 two rather than deserialised.
+
+Every saved component (and the model manifest, and a trend summary) has one JSON file that
+starts with the same header: ``"format"`` (``"topics.<component>"``) and ``"schema_version"``
+(an int). :func:`write_versioned` writes it and :func:`read_versioned` is the one reader that
+checks it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,52 @@ def read_json(path: Path) -> Any:
         raise ModelFormatError(
             f"{path}: not valid JSON ({exc})", "the file is damaged; re-train the model"
         ) from exc
+
+
+def write_versioned(path: Path, format: str, version: int, data: dict[str, Any]) -> None:
+    """Write ``data`` as JSON under the common header ``{"format", "schema_version"}``."""
+    write_json(path, {"format": format, "schema_version": version, **data})
+
+
+def read_versioned(path: Path, format: str, version: int, kind: str) -> dict[str, Any]:
+    """Read a JSON file written by :func:`write_versioned`, checking its header.
+
+    Parameters
+    ----------
+    path : Path
+    format : str
+        Expected ``"format"`` (e.g. ``"topics.topic_model"``).
+    version : int
+        The schema version this toolkit reads.
+    kind : str
+        What the file should be, for messages (e.g. ``"LabelClassifier"``).
+
+    Returns
+    -------
+    dict
+        The whole file, header included.
+
+    Raises
+    ------
+    ModelFormatError
+        Missing or corrupt file, another format, or another schema version.
+    """
+    data = read_json(path)
+    found = data.get("format") if isinstance(data, dict) else None
+    found_version = data.get("schema_version") if isinstance(data, dict) else None
+    if found != format:
+        raise ModelFormatError(
+            f"{path}: not a {kind} (expected format {format!r} schema version {version}, "
+            f"found format {found!r} schema version {found_version!r})",
+            "point to a file written by topics, or re-train the model",
+        )
+    if found_version != version:
+        raise ModelFormatError(
+            f"{path}: {kind} schema version {found_version!r} is not supported "
+            f"(this toolkit reads schema version {version})",
+            "re-train the model with this version of topics, or install the version that wrote it",
+        )
+    return data
 
 
 def save_arrays(path: Path, **arrays: np.ndarray) -> None:
@@ -63,6 +114,9 @@ def forget_dropped_terms(vectorizer: Any) -> Any:
         vectorizer.stop_words_ = None
     return vectorizer
 
+
+TFIDF_FORMAT = "topics.tfidf"
+TFIDF_SCHEMA = 1
 
 #: TfidfVectorizer parameters kept in its JSON file (every one that changes ``transform``).
 _TFIDF_PARAMS = (
@@ -98,7 +152,8 @@ def save_tfidf(vectorizer: Any, directory: Path, stem: str) -> None:
     vocabulary = [""] * len(vectorizer.vocabulary_)
     for term, column in vectorizer.vocabulary_.items():
         vocabulary[column] = term
-    write_json(directory / f"{stem}.json", {"params": kept, "vocabulary": vocabulary})
+    data = {"params": kept, "vocabulary": vocabulary}
+    write_versioned(directory / f"{stem}.json", TFIDF_FORMAT, TFIDF_SCHEMA, data)
     save_arrays(directory / f"{stem}.npz", idf=vectorizer.idf_)
 
 
@@ -107,7 +162,7 @@ def load_tfidf(directory: Path, stem: str) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     path = directory / f"{stem}.json"
-    data = read_json(path)
+    data = read_versioned(path, TFIDF_FORMAT, TFIDF_SCHEMA, "saved TF-IDF vectorizer")
     try:
         params = dict(data["params"])
         params["ngram_range"] = tuple(params["ngram_range"])

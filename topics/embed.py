@@ -21,13 +21,18 @@ from topics._io import (
     load_arrays,
     load_tfidf,
     read_json,
+    read_versioned,
     save_arrays,
     save_tfidf,
-    write_json,
+    write_versioned,
 )
 from topics.errors import ModelFormatError, TopicsError, TrainingError
 
 _META = "embedder.json"
+#: Formats of ``embedder.json`` (2: the common header of every saved component).
+LOCAL = "topics.embedder.local"
+ENCODER = "topics.embedder.sentence_transformers"
+SCHEMA_VERSION = 2
 _TFIDF = "tfidf"  # tfidf.json (parameters, vocabulary) + tfidf.npz (idf)
 _SVD = "svd.npz"
 
@@ -153,7 +158,7 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
 
         check_is_fitted(self, "pipeline_")
         directory = Path(directory)
-        write_json(directory / _META, {"kind": "local", "params": _json_params(self)})
+        write_versioned(directory / _META, LOCAL, SCHEMA_VERSION, {"params": _json_params(self)})
         save_tfidf(self.pipeline_.named_steps["tfidf"], directory, _TFIDF)
         save_arrays(directory / _SVD, components=self.pipeline_.named_steps["svd"].components_)
 
@@ -161,9 +166,7 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
     def load(cls, directory: Path) -> LocalEmbedder:
         """Load an embedder written by :meth:`save`."""
         directory = Path(directory)
-        meta = read_json(directory / _META)
-        if meta.get("kind") != "local":
-            raise ModelFormatError(f"{directory / _META}: not a local embedder")
+        meta = read_versioned(directory / _META, LOCAL, SCHEMA_VERSION, "local embedder")
         params = dict(meta["params"])
         params["ngram_range"] = tuple(params["ngram_range"])
         obj = cls(**params)
@@ -227,22 +230,14 @@ class SentenceTransformerEmbedder(TransformerMixin, BaseEstimator):
 
     def save(self, directory: Path) -> None:
         """Write ``embedder.json`` (the model's name or path; the weights are not copied)."""
-        write_json(
-            Path(directory) / _META,
-            {
-                "kind": "sentence-transformers",
-                "params": {"name_or_path": self.name_or_path, "batch_size": self.batch_size},
-            },
-        )
+        params = {"name_or_path": self.name_or_path, "batch_size": self.batch_size}
+        write_versioned(Path(directory) / _META, ENCODER, SCHEMA_VERSION, {"params": params})
 
     @classmethod
     def load(cls, directory: Path) -> SentenceTransformerEmbedder:
         """Re-create the embedder from ``embedder.json`` (the model loads on first use)."""
-        meta = read_json(Path(directory) / _META)
-        if meta.get("kind") != "sentence-transformers":
-            raise ModelFormatError(
-                f"{Path(directory) / _META}: not a sentence-transformers embedder"
-            )
+        path = Path(directory) / _META
+        meta = read_versioned(path, ENCODER, SCHEMA_VERSION, "sentence-transformers embedder")
         return cls(**meta["params"])
 
 
@@ -265,12 +260,16 @@ def _pipeline(tfidf: Any, arrays: dict[str, np.ndarray]) -> Any:
 
 def load_embedder(directory: Path) -> Embedder:
     """Load whichever embedder :meth:`save` wrote into ``directory``."""
-    kind = read_json(Path(directory) / _META).get("kind")
-    if kind == "local":
+    data = read_json(Path(directory) / _META)
+    found = data.get("format") if isinstance(data, dict) else None
+    if found == LOCAL:
         return LocalEmbedder.load(directory)
-    if kind == "sentence-transformers":
+    if found == ENCODER:
         return SentenceTransformerEmbedder.load(directory)
-    raise ModelFormatError(f"{Path(directory) / _META}: unknown embedder kind {kind!r}")
+    raise ModelFormatError(
+        f"{Path(directory) / _META}: unknown embedder format {found!r}",
+        f"expected {LOCAL!r} or {ENCODER!r}; re-train the model",
+    )
 
 
 def _as_texts(texts: Sequence[str]) -> list[str]:

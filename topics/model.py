@@ -146,7 +146,8 @@ class Model:
 
         writers: dict[str, Callable[[Path], None]] = {"taxonomy": self.taxonomy.save}
         if self.themes is not None:
-            writers["themes"] = self.themes.save
+            themes = self.themes  # its taxonomy is the model's, saved once as "taxonomy"
+            writers["themes"] = lambda directory: themes.save(directory, include_taxonomy=False)
         for column, clf in self.labels.items():
             writers[f"label-{column}"] = clf.save
         if self.topic_model is not None:
@@ -160,7 +161,7 @@ class Model:
         return self.path
 
 
-_DERIVED_KEYS = {"schema_version", "created", "versions", "components", "files"}
+_DERIVED_KEYS = {"format", "schema_version", "created", "versions", "components", "files"}
 
 
 def load(path: str | Path) -> Model:
@@ -182,7 +183,9 @@ def load(path: str | Path) -> Model:
     if "taxonomy" not in components:
         raise ModelFormatError(f"{path}: the manifest lists no taxonomy", "re-train the model")
     taxonomy = Taxonomy.load(path / "taxonomy")
-    themes = ThemeClassifier.load(path / "themes") if "themes" in components else None
+    themes = (
+        ThemeClassifier.load(path / "themes", taxonomy=taxonomy) if "themes" in components else None
+    )
     labels = {
         column: LabelClassifier.load(path / f"label-{column}")
         for column in manifest.get("label_columns", [])
@@ -290,7 +293,7 @@ def train(
             random_state=seed,
             themes={theme.id: list(theme.include) for theme in taxonomy},
         )
-        fitted_topics.fit(texts, dates=dates, progress=scaled(progress, 0.45, 0.95))
+        fitted_topics.fit(texts, progress=scaled(progress, 0.45, 0.95))
         metrics["topics"] = fitted_topics.fit_info_
 
     progress("done", 1.0)

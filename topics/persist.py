@@ -3,11 +3,18 @@
 Layout (one directory per model, spaCy-style)::
 
     models/NAME/
-      manifest.json        schema version, versions, seed, corpus fingerprint, parameters,
-                           metrics, components and the sha256 of every other file
+      manifest.json        the index: format and schema version, package versions, seed,
+                           corpus fingerprint, parameters, metrics, the components and the
+                           sha256 of every other file
       <component>/...      one sub-directory per component, written by its own ``save``
 
-Nothing here unpickles. Components write JSON and ``.npz`` arrays (read without pickle).
+Every JSON file that describes a component starts with the same header as the manifest
+(``"format": "topics.<component>"``, ``"schema_version"``), read by one function
+(:func:`topics._io.read_versioned`). Nothing here unpickles: components write JSON and ``.npz``
+arrays (read without pickle).
+
+Models saved by topics 0.1.0 (manifest ``schema_version`` 1, without ``format``) are refused
+with a message saying how to re-train them: their components used four other header shapes.
 """
 
 from __future__ import annotations
@@ -23,10 +30,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from topics._io import read_json, write_json
+from topics._io import read_json, read_versioned, write_json
 from topics.errors import ModelFormatError, TopicsError
 
-SCHEMA_VERSION = 1
+FORMAT = "topics.model"
+#: 2: every component under the common header, the manifest the only index.
+SCHEMA_VERSION = 2
 MANIFEST = "manifest.json"
 
 #: Distributions whose versions are recorded, and compared on load.
@@ -104,13 +113,7 @@ def save_directory(
     Path
         The directory written.
     """
-    path = Path(path)
-    if path.exists() and not force:
-        raise TopicsError(f"{path} already exists", "pass --force (force=True) to replace it")
-    if path.exists() and not (path / MANIFEST).is_file():
-        raise TopicsError(
-            f"{path} exists and is not a model directory", "choose another path or remove it"
-        )
+    path = check_writable(path, force)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -121,6 +124,7 @@ def save_directory(
             sub.mkdir()
             write(sub)
         full = {
+            "format": FORMAT,
             "schema_version": SCHEMA_VERSION,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "versions": package_versions(),
@@ -142,6 +146,21 @@ def save_directory(
     return path
 
 
+def check_writable(path: str | Path, force: bool = False) -> Path:
+    """Refuse a model path that exists (without ``force``) or is not a model directory.
+
+    Called before training, so that a long fit is not wasted on a path that cannot be written.
+    """
+    path = Path(path)
+    if path.exists() and not force:
+        raise TopicsError(f"{path} already exists", "pass --force (force=True) to replace it")
+    if path.exists() and not (path / MANIFEST).is_file():
+        raise TopicsError(
+            f"{path} exists and is not a model directory", "choose another path or remove it"
+        )
+    return path
+
+
 def read_manifest(path: Path, *, verify: bool = True) -> dict[str, Any]:
     """Read and check a model directory's manifest.
 
@@ -160,15 +179,16 @@ def read_manifest(path: Path, *, verify: bool = True) -> dict[str, Any]:
             f"{path}: no model directory here", "train one with `topics train --out PATH`"
         )
     manifest = read_json(path / MANIFEST)
-    if not isinstance(manifest, dict) or "schema_version" not in manifest:
-        raise ModelFormatError(f"{path / MANIFEST}: not a topics model manifest")
-    version = manifest["schema_version"]
-    if version != SCHEMA_VERSION:
+    if isinstance(manifest, dict) and "format" not in manifest and "schema_version" in manifest:
+        version = manifest["schema_version"]
         raise ModelFormatError(
-            f"{path}: model schema version {version!r} is not supported "
-            f"(this toolkit reads version {SCHEMA_VERSION})",
-            "re-train the model with this version of topics, or install the version that wrote it",
+            f"{path}: saved by topics {manifest.get('versions', {}).get('topics', '0.1.0')} "
+            f"(model schema version {version!r}), which this version no longer reads "
+            f"(it reads schema version {SCHEMA_VERSION})",
+            f"re-train it: `topics train CORPUS --out {path} --force` "
+            "(in Python: topics.train(corpus).save(path, force=True))",
         )
+    manifest = read_versioned(path / MANIFEST, FORMAT, SCHEMA_VERSION, "topics model manifest")
     if verify:
         files = manifest.get("files", {})
         for rel, expected in files.items():

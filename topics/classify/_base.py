@@ -18,15 +18,16 @@ from sklearn.utils.validation import check_is_fitted
 from topics._io import (
     load_arrays,
     load_tfidf,
-    read_json,
+    read_versioned,
     save_arrays,
     save_tfidf,
-    write_json,
+    write_versioned,
 )
 from topics.classify import _linear
 from topics.errors import ModelFormatError, TrainingError
 
-FORMAT_VERSION = 1
+#: Schema version of ``classifier.json`` (2: the common header; taxonomy saved once).
+SCHEMA_VERSION = 2
 _VECTORIZER = "vectorizer"  # vectorizer.json + vectorizer.npz
 _ARRAYS = "arrays.npz"
 _META = "classifier.json"
@@ -127,10 +128,16 @@ class LinearTextModel(BaseEstimator):
     def _set_extra_meta(self, meta: dict[str, Any]) -> None:
         return None
 
-    def save(self, directory: Path) -> None:
+    @classmethod
+    def _format(cls) -> str:
+        return f"topics.{cls._kind}_classifier"
+
+    def save(self, directory: Path, *, include_taxonomy: bool = True) -> None:
         """Write the fitted classifier into an existing (empty) directory.
 
         Files: ``vectorizer.json``, ``vectorizer.npz``, ``arrays.npz``, ``classifier.json``.
+        With ``include_taxonomy=False`` the ``taxonomy`` parameter is not written (a model
+        directory saves its taxonomy once, as its own component); :meth:`load` then needs it.
         """
         check_is_fitted(self, "coef_")
         directory = Path(directory)
@@ -144,21 +151,27 @@ class LinearTextModel(BaseEstimator):
         )
         params = self.get_params()
         params["ngram_range"] = list(params["ngram_range"])
+        taxonomy_apart = params.get("taxonomy") is not None and not include_taxonomy
         if params.get("taxonomy") is not None:
-            params["taxonomy"] = params["taxonomy"].to_dict()
+            params["taxonomy"] = None if taxonomy_apart else params["taxonomy"].to_dict()
         meta = {
-            "format_version": FORMAT_VERSION,
-            "kind": self._kind,
+            "taxonomy_apart": taxonomy_apart,
             "params": params,
             "classes": list(self.classes_),
             "cv_metrics": self.cv_metrics_,
             **self._extra_meta(),
         }
-        write_json(directory / _META, meta)
+        write_versioned(directory / _META, self._format(), SCHEMA_VERSION, meta)
 
     @classmethod
-    def load(cls, directory: Path) -> Any:
+    def load(cls, directory: Path, *, taxonomy: Any = None) -> Any:
         """Read a classifier written by :meth:`save`; predictions are identical.
+
+        Parameters
+        ----------
+        directory : Path
+        taxonomy : Taxonomy, optional
+            The taxonomy saved apart (``save(include_taxonomy=False)``); ignored otherwise.
 
         Raises
         ------
@@ -166,21 +179,17 @@ class LinearTextModel(BaseEstimator):
             Missing or damaged files, another kind of classifier, inconsistent shapes.
         """
         directory = Path(directory)
-        meta = read_json(directory / _META)
-        if not isinstance(meta, dict) or meta.get("kind") != cls._kind:
-            found = meta.get("kind") if isinstance(meta, dict) else None
-            raise ModelFormatError(
-                f"{directory / _META}: not a {cls.__name__} (kind {found!r})", "re-train the model"
-            )
-        if meta.get("format_version") != FORMAT_VERSION:
-            raise ModelFormatError(
-                f"{directory / _META}: format version {meta.get('format_version')!r} is not "
-                f"supported (expected {FORMAT_VERSION})",
-                "re-train the model with this version of topics",
-            )
+        meta = read_versioned(directory / _META, cls._format(), SCHEMA_VERSION, cls.__name__)
         params = dict(meta["params"])
         params["ngram_range"] = tuple(params["ngram_range"])
-        if params.get("taxonomy") is not None:
+        if meta.get("taxonomy_apart"):
+            if taxonomy is None:
+                raise ModelFormatError(
+                    f"{directory}: the classifier's taxonomy is saved apart",
+                    "load the whole model with topics.load",
+                )
+            params["taxonomy"] = taxonomy
+        elif params.get("taxonomy") is not None:
             from topics.themes import Taxonomy
 
             params["taxonomy"] = Taxonomy.from_dict(params["taxonomy"], source=str(directory))

@@ -29,6 +29,8 @@ from topics.errors import ThemeError
 
 SCHEMA_VERSION = 1
 FILENAME = "taxonomy.json"
+#: ``"format"`` of the ``taxonomy.json`` a model directory holds (header of every component).
+SAVED_FORMAT = "topics.taxonomy"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _THEME_KEYS = {"id", "name", "description", "include", "exclude", "min_hits"}
@@ -227,10 +229,12 @@ class Taxonomy:
         return {"schema_version": SCHEMA_VERSION, "themes": [t.to_dict() for t in self.themes]}
 
     def save(self, directory: Path) -> None:
-        """Write ``taxonomy.json`` into an existing directory."""
-        from topics._io import write_json
+        """Write ``taxonomy.json`` into an existing directory (the common component header)."""
+        from topics._io import write_versioned
 
-        write_json(Path(directory) / FILENAME, self.to_dict())
+        data = self.to_dict()
+        version = data.pop("schema_version")
+        write_versioned(Path(directory) / FILENAME, SAVED_FORMAT, version, data)
 
     @classmethod
     def load(cls, directory: Path) -> Taxonomy:
@@ -243,10 +247,12 @@ class Taxonomy:
         ThemeError
             A file that is valid JSON but not a valid taxonomy.
         """
-        from topics._io import read_json
+        from topics._io import read_versioned
 
         path = Path(directory) / FILENAME
-        return cls.from_dict(read_json(path), source=str(path))
+        data = read_versioned(path, SAVED_FORMAT, SCHEMA_VERSION, "saved taxonomy")
+        data.pop("format")
+        return cls.from_dict(data, source=str(path))
 
 
 def default_taxonomy() -> Taxonomy:

@@ -93,16 +93,8 @@ class TopicModel(BaseEstimator):
         self.themes = themes
 
     # ------------------------------------------------------------------ fitting
-    def fit(
-        self,
-        texts: Sequence[str],
-        dates: Sequence[Any] | None = None,
-        progress: Progress | None = None,
-    ) -> TopicModel:
-        """Fit embeddings, clusters and topic terms on ``n_documents`` texts.
-
-        ``dates`` (optional, one per text) are kept for :meth:`topics_over_time`.
-        """
+    def fit(self, texts: Sequence[str], progress: Progress | None = None) -> TopicModel:
+        """Fit embeddings, clusters and topic terms on ``n_documents`` texts."""
         say = progress or noop
         texts = _texts(texts)
         n = len(texts)
@@ -182,7 +174,6 @@ class TopicModel(BaseEstimator):
                 [[r.theme, float(r.score)] for r in table[table.topic == k].itertuples()]
                 for k in range(n_topics)
             ]
-        self.dates_ = None if dates is None else [None if d is None else str(d) for d in dates]
         say("Topic model fitted", 1.0)
         return self
 
@@ -272,9 +263,9 @@ class TopicModel(BaseEstimator):
         probs /= probs.sum(axis=1, keepdims=True)
         return ids, probs
 
-    def fit_transform(self, texts, dates=None, progress=None) -> tuple[np.ndarray, np.ndarray]:
+    def fit_transform(self, texts, progress=None) -> tuple[np.ndarray, np.ndarray]:
         """Fit, then return the training assignments and their probabilities."""
-        self.fit(texts, dates=dates, progress=progress)
+        self.fit(texts, progress=progress)
         _, probs = self.transform(texts)
         return self.labels_.copy(), probs
 

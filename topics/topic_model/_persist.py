@@ -2,8 +2,8 @@
 
 Layout of the directory a model is saved into::
 
-    topic_model.json   format/version, parameters, fit record, vocabulary, topic terms and weights,
-                       representative documents, theme matches
+    topic_model.json   header (format, schema_version), parameters, fit record, vocabulary,
+                       topic terms and weights, representative documents, theme matches
     arrays.npz         topic centroids, training assignments, sizes, c-TF-IDF (CSR parts)
     embedder/          the embedder's own files (``embedder.json``, ``tfidf.json``/``.npz``,
                        ``svd.npz``)
@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from topics._io import load_arrays, read_json, save_arrays, write_json
+from topics._io import load_arrays, read_versioned, save_arrays, write_versioned
 from topics.errors import ModelFormatError
 from topics.topic_model._text import TOKEN_PATTERN
 
 FORMAT = "topics.topic_model"
-FORMAT_VERSION = 1
+#: 2: the common header (``schema_version``), no training dates.
+SCHEMA_VERSION = 2
 
 
 def save_model(model: Any, directory: Path) -> None:
@@ -46,11 +47,11 @@ def save_model(model: Any, directory: Path) -> None:
         ctfidf_indptr=ctf.indptr,
         ctfidf_shape=np.asarray(ctf.shape),
     )
-    write_json(
+    write_versioned(
         directory / "topic_model.json",
+        FORMAT,
+        SCHEMA_VERSION,
         {
-            "format": FORMAT,
-            "version": FORMAT_VERSION,
             "params": params,
             "fit_info": model.fit_info_,
             "vocabulary": [str(t) for t in model.vectorizer_.get_feature_names_out()],
@@ -59,7 +60,6 @@ def save_model(model: Any, directory: Path) -> None:
             "topic_weights": model.topic_weights_,
             "representative_docs": model.representative_docs_,
             "topic_themes": model.topic_themes_,
-            "dates": model.dates_,
         },
     )
 
@@ -77,12 +77,8 @@ def load_model(cls: type, directory: Path) -> Any:
     from topics.embed import load_embedder
 
     directory = Path(directory)
-    meta = read_json(directory / "topic_model.json")
-    if meta.get("format") != FORMAT or meta.get("version") != FORMAT_VERSION:
-        raise ModelFormatError(
-            f"{directory / 'topic_model.json'}: not a version {FORMAT_VERSION} topic model",
-            "re-train the model with this version of topics",
-        )
+    kind = f"version {SCHEMA_VERSION} topic model"
+    meta = read_versioned(directory / "topic_model.json", FORMAT, SCHEMA_VERSION, kind)
     try:
         params = dict(meta["params"])
         params["term_ngram_range"] = tuple(params["term_ngram_range"])
@@ -110,7 +106,6 @@ def load_model(cls: type, directory: Path) -> Any:
         model.topic_weights_ = meta["topic_weights"]
         model.representative_docs_ = meta["representative_docs"]
         model.topic_themes_ = meta["topic_themes"]
-        model.dates_ = meta["dates"]
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFormatError(
             f"{directory}: incomplete or damaged topic model ({type(exc).__name__}: {exc})",

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 # --- saving ----------------------------------------------------------------------------------
 
 SUMMARY_FILE = "summary.json"
-SUMMARY_SCHEMA = 1
+SUMMARY_FORMAT = "topics.trend_summary"
+#: 2: the common header; report metadata (title, metrics) no longer travels with the counts.
+SUMMARY_SCHEMA = 2
 _PERIOD_TABLES = ("all_counts", "theme_counts", "topic_counts")
 _TABLES = (*_PERIOD_TABLES, "category_counts", "term_counts", "top_overall", "top_period")
 
@@ -66,7 +68,8 @@ def save_summary(summary: TrendSummary, directory: Path) -> None:
         quality[key] = None if quality[key] is None else quality[key].isoformat()
     info = summary.topic_info
     data = {
-        "schema": SUMMARY_SCHEMA,
+        "format": SUMMARY_FORMAT,  # the header of every saved component (topics._io)
+        "schema_version": SUMMARY_SCHEMA,
         "freq": summary.freq,
         "theme_ids": summary.theme_ids,
         "theme_names": summary.theme_names,
@@ -93,16 +96,11 @@ def load_summary(directory: Path) -> TrendSummary:
     """
     import pandas as pd
 
-    from topics._io import read_json
+    from topics._io import read_versioned
     from topics.errors import ModelFormatError
 
     path = Path(directory) / SUMMARY_FILE
-    data = read_json(path)
-    if not isinstance(data, dict) or data.get("schema") != SUMMARY_SCHEMA:
-        raise ModelFormatError(
-            f"{path}: not a summary of schema version {SUMMARY_SCHEMA}",
-            "write the summary again with this version of topics",
-        )
+    data = read_versioned(path, SUMMARY_FORMAT, SUMMARY_SCHEMA, "trend summary")
     try:
         freq = data["freq"]
         quality = dict(data["quality"])
