@@ -36,6 +36,10 @@ def build_frame(
         source = str(result.path)
         report.records_read += len(result.records) + len(result.rejected)
         report.rejected.extend((source, p, f, r) for p, f, r in result.rejected)
+        report.warnings.extend((source, p, f, r) for p, f, r in result.warnings)
+        report.repaired += result.repaired
+        if result.columns:
+            report.columns[source] = result.columns
         for record in result.records:
             if not record.title and not record.text:
                 report.rejected.append((source, record.position, "text", NO_TEXT))
@@ -61,6 +65,7 @@ def build_frame(
             extras.append(row_extras)
     order = {name: number for number, name in enumerate(report.files)}
     report.rejected.sort(key=lambda p: (order.get(p[0], -1), p[1]))
+    report.warnings.sort(key=lambda p: (order.get(p[0], -1), p[1]))
     if not extras:
         raise CorpusError(
             f"no release found in {', '.join(report.files)}"

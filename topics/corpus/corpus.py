@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from topics.corpus import schema
 from topics.corpus.dedup import NEAR_THRESHOLD, NEAR_WINDOW_DAYS
-from topics.corpus.readers import FORMATS, Mapping, find_files, read_file
+from topics.corpus.readers import FORMATS, Mapping, read_file
 from topics.corpus.report import IngestReport
+from topics.corpus.sources import find_files
 from topics.errors import CorpusError
 from topics.progress import Progress
 
@@ -135,6 +136,7 @@ def load_corpus(
     infer_dates: bool = True,
     boilerplate: bool = True,
     sender_column: str | None = None,
+    fix_text: bool = True,
     progress: Progress | None = None,
 ) -> Corpus:
     """Read releases from files and folders into a clean, dated, de-duplicated :class:`Corpus`.
@@ -155,7 +157,9 @@ def load_corpus(
         Text encoding of every file (strict). Default: UTF-8 with or without BOM, else detected
         (CP949/EUC-KR and others).
     format : str, optional
-        One of ``txt``, ``md``, ``csv``, ``tsv``, ``jsonl``, ``parquet``; default: by extension.
+        One of ``txt``, ``md``, ``csv``, ``tsv``, ``json``, ``jsonl``, ``parquet``; default: by
+        extension (``.json`` holds an array of objects, an object with a ``"records"`` array, or
+        JSON Lines).
     dedup : bool
         Group exact and near duplicates (``False``: every record is its own group).
     near_threshold : float
@@ -171,6 +175,9 @@ def load_corpus(
     sender_column : str, optional
         Column naming each release's sender (e.g. the office), by which recurring furniture is
         counted; default ``"source"``, the file a release came from.
+    fix_text : bool
+        Repair mojibake left by an earlier wrong decoding (``canâ€™t`` → ``can’t``) with ftfy;
+        the repaired records are counted in ``report.repaired``.
     progress : callable, optional
         ``progress(message, fraction)`` for long work.
 
@@ -191,8 +198,11 @@ def load_corpus(
       position, field, reason);
     * a date value that cannot be read keeps the record, undated (``missing``, not guessed from
       the text), with a *warning* (``report.warnings``) naming the value;
+    * a text or title that is a JSON object is *rejected*; a list of strings is joined
+      (paragraphs for the text);
     * an input column named like a corpus column (``source``, ``position``...) is kept as
-      ``input_<name>``.
+      ``input_<name>``; which column was read for each role is in ``report.columns``, and a
+      file without a date or text column gets a file-level warning (position 0).
 
     ``records_read == kept + merged_exact + merged_near + len(rejected)`` always holds.
     """
@@ -226,7 +236,9 @@ def load_corpus(
     for number, path in enumerate(files):
         if progress is not None:
             progress(f"reading {path.name}", number / len(files))
-        results.append(read_file(path, mapping, encoding=encoding, format=format))
+        results.append(
+            read_file(path, mapping, encoding=encoding, format=format, fix_text=fix_text)
+        )
     frame = build_frame(
         results,
         report,

@@ -1,18 +1,17 @@
-"""Finding input files, decoding them, and reading each format into :class:`RawRecord` objects.
+"""Reading each format into :class:`RawRecord` objects, and saying how columns were mapped.
 
 Formats, chosen by extension unless ``format=`` is given: seed/plain text (``.txt``, ``.md``),
-CSV (``.csv``), TSV (``.tsv``, ``.tab``), JSON Lines (``.jsonl``, ``.ndjson``, also ``.gz``),
-Parquet (``.parquet``). Fatal problems (missing path, empty, binary or undecodable file, no text
-column) raise :class:`CorpusError`; a bad record is returned as a rejection instead.
+CSV (``.csv``), TSV (``.tsv``, ``.tab``), JSON (``.json``: an array of objects, an object holding
+one, or JSON Lines), JSON Lines (``.jsonl``, ``.ndjson``, also ``.gz``), Parquet (``.parquet``).
+Fatal problems (missing path, empty, binary or undecodable file, no text column, a duplicated
+header) raise :class:`CorpusError`; a bad record is returned as a rejection instead, and a
+file-level concern (no date column...) as a warning at position 0.
 """
 
 from __future__ import annotations
 
-import codecs
-import gzip
 import io
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,23 +24,10 @@ from topics.corpus.seed import (
     parse_multi_release,
     parse_single_article,
 )
+from topics.corpus.sources import decode, format_of, read_bytes, repair_text
 from topics.errors import CorpusError
 
-FORMATS = ("txt", "md", "csv", "tsv", "jsonl", "parquet")
-_EXTENSIONS = {
-    ".txt": "txt",
-    ".text": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-}
+FORMATS = ("txt", "md", "csv", "tsv", "json", "jsonl", "parquet")
 #: Column names tried, in order, when a mapping option is not given.
 AUTO_COLUMNS = {
     "text": ("text", "body", "content", "contents", "article", "document", "본문", "내용"),
@@ -71,6 +57,12 @@ class FileRecords:
     records: list[RawRecord] = field(default_factory=list)
     #: (position, field, reason)
     rejected: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (position, field, reason) of records kept despite a problem; position 0: the whole file
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    #: Role (text, title, date...) → input column, and ``extra`` → the other columns kept
+    columns: dict[str, Any] = field(default_factory=dict)
+    #: Records whose text had mojibake repaired
+    repaired: int = 0
 
 
 @dataclass
@@ -87,136 +79,57 @@ class Mapping:
     columns: list[str] | None = None
 
 
-def find_files(paths: Iterable[str | Path], format: str | None = None) -> list[Path]:
-    """Expand files and folders into a sorted list of input files.
-
-    Folders are searched recursively for files with a known extension (hidden files skipped).
-
-    Raises
-    ------
-    CorpusError
-        If a path does not exist or a folder holds no readable file.
-    """
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise CorpusError(f"{path}: no such file or folder", "check the path")
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and (format is not None or _format_of(p) is not None)
-            )
-            if not found:
-                raise CorpusError(
-                    f"{path}: the folder holds no file of a known format",
-                    "add .txt/.md/.csv/.tsv/.jsonl[.gz]/.parquet files, or pass --format",
-                )
-            files.extend(found)
-        else:
-            files.append(path)
-    return files
-
-
-def _format_of(path: Path) -> str | None:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return _EXTENSIONS.get(suffixes[-1]) if suffixes else None
+#: Keys of a JSON object under which a list of records is looked for (``{"records": [...]}``).
+RECORD_KEYS = ("records", "data", "items", "documents", "releases", "articles", "rows")
 
 
 def read_file(
-    path: Path, mapping: Mapping, *, encoding: str | None, format: str | None
+    path: Path,
+    mapping: Mapping,
+    *,
+    encoding: str | None,
+    format: str | None,
+    fix_text: bool = True,
 ) -> FileRecords:
-    """Read one file into records, whatever its format."""
-    fmt = format or _format_of(path) or "txt"
+    """Read one file into records, whatever its format.
+
+    With ``fix_text``, mojibake in titles, texts and categories is repaired (ftfy) before
+    cleaning, and the repaired records are counted in ``repaired``.
+    """
+    fmt = format or format_of(path) or "txt"
     if fmt not in FORMATS:
         raise CorpusError(f"unknown format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if fmt == "parquet":
-        return _read_table(path, _read_parquet(path, data), mapping)
+        return _read_table(path, _read_parquet(path, data), mapping, fix_text=fix_text)
     text = decode(data, path, encoding)
     if fmt in ("txt", "md"):
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        result = FileRecords(path)
-        if is_multi_release(text):
-            result.records = parse_multi_release(text)
-        else:
-            result.records = [parse_single_article(text, markdown=fmt == "md")]
-        return result
+        return _read_plain(path, text, markdown=fmt == "md", fix_text=fix_text)
     if fmt == "jsonl":
-        return _read_jsonl(path, text, mapping)
-    return _read_table(path, _read_delimited(path, text, fmt, mapping), mapping)
+        return _read_jsonl(path, text, mapping, fix_text=fix_text)
+    if fmt == "json":
+        return _read_json(path, text, mapping, fix_text=fix_text)
+    frame = _read_delimited(path, text, fmt, mapping)
+    return _read_table(path, frame, mapping, fix_text=fix_text)
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror})", "check the permissions") from exc
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise CorpusError(f"{path}: damaged gzip file ({exc})", "re-create the file") from exc
-    if not data.strip():
-        raise CorpusError(f"{path}: the file is empty", "remove it or pass a file with releases")
-    return data
+def _read_plain(path: Path, text: str, *, markdown: bool, fix_text: bool) -> FileRecords:
+    def parse(value: str) -> list[RawRecord]:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if is_multi_release(value):
+            return parse_multi_release(value)
+        return [parse_single_article(value, markdown=markdown)]
 
-
-def decode(data: bytes, path: Path, encoding: str | None = None) -> str:
-    """Decode file bytes: the given encoding (strict), else UTF-8 (BOM or not), else detected.
-
-    Raises
-    ------
-    CorpusError
-        For a binary file, an unknown encoding name, or bytes invalid in the chosen encoding.
-    """
-    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    codec = None
-    if encoding is not None:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError as exc:
-            raise CorpusError(
-                f"unknown encoding {encoding!r}", "use e.g. utf-8, cp949 or euc-kr"
-            ) from exc
-    if not utf16 and not (codec or "").startswith(("utf-16", "utf-32")) and b"\x00" in data[:8192]:
-        raise CorpusError(
-            f"{path}: looks like a binary file, not text",
-            "pass text files (.txt, .csv, .jsonl, ...) or a Parquet file",
+    result = FileRecords(path, records=parse(text))
+    fixed = repair_text(text) if fix_text else text
+    if fixed != text:
+        before, result.records = result.records, parse(fixed)
+        changed = sum(
+            (a.title, a.text, a.category) != (b.title, b.text, b.category)
+            for a, b in zip(before, result.records, strict=False)
         )
-    if codec is not None:
-        if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
-            codec = "utf-8-sig"
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise CorpusError(
-                f"{path}: line {line}, byte {exc.start}: not valid {encoding} ({exc.reason})",
-                "pass the file's real encoding with --encoding (e.g. cp949), or omit it to detect",
-            ) from exc
-    if utf16:
-        return data.decode("utf-16")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=["cp949", "euc_kr", "utf_8", "cp1252", "latin_1"]).best()
-    if best is None:
-        raise CorpusError(
-            f"{path}: cannot detect the text encoding",
-            "pass it with --encoding (e.g. cp949, euc-kr, utf-8)",
-        )
-    return str(best)
+        result.repaired = changed + abs(len(before) - len(result.records))
+    return result
 
 
 def _read_parquet(path: Path, data: bytes) -> Any:
@@ -240,6 +153,9 @@ def _read_delimited(path: Path, text: str, fmt: str, mapping: Mapping) -> Any:
     import pandas as pd
 
     sep = "\t" if fmt == "tsv" else ","
+    quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
+    if not mapping.columns:
+        _check_header(path, text, sep, quoting)
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -248,19 +164,76 @@ def _read_delimited(path: Path, text: str, fmt: str, mapping: Mapping) -> Any:
             keep_default_na=False,
             header=None if mapping.columns else "infer",
             names=mapping.columns,
-            quoting=csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL,
+            quoting=quoting,
             on_bad_lines="error",
         )
-    except (pd.errors.ParserError, ValueError) as exc:
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise CorpusError(
             f"{path}: cannot read as {fmt.upper()} ({str(exc).strip()})",
             "check the delimiter and quoting, or pass --format",
         ) from exc
 
 
-def _read_jsonl(path: Path, text: str, mapping: Mapping) -> FileRecords:
-    import pandas as pd
+def _check_header(path: Path, text: str, sep: str, quoting: int) -> None:
+    """Refuse a header that names a column twice (pandas would silently rename the second)."""
+    import csv
 
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=sep, quoting=quoting), [])
+    except csv.Error:
+        return  # pandas reports the malformed file with its own message
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        key = name.strip()
+        if key and key in seen:
+            raise CorpusError(
+                f"{path}: the header names the column {key!r} twice (columns {seen[key]} "
+                f"and {number})",
+                "rename one of them so that every column name is unique",
+            )
+        seen.setdefault(key, number)
+
+
+def _read_json(path: Path, text: str, mapping: Mapping, *, fix_text: bool) -> FileRecords:
+    """A JSON array of objects, an object holding one under :data:`RECORD_KEYS`, one object,
+    or JSON Lines saved as ``.json``."""
+    stripped = text.lstrip()
+    if not stripped.startswith(("[", "{")):
+        return _read_jsonl(path, text, mapping, fix_text=fix_text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if stripped.startswith("{"):
+            return _read_jsonl(path, text, mapping, fix_text=fix_text)  # one object a line
+        raise CorpusError(
+            f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})",
+            "fix the file, or save it as JSON Lines (.jsonl) so that one bad record does not "
+            "stop the others",
+        ) from exc
+    if isinstance(data, dict):
+        key = next((k for k in RECORD_KEYS if isinstance(data.get(k), list)), None)
+        if key is not None:
+            data = data[key]
+        elif any(isinstance(v, list) and v and isinstance(v[0], dict) for v in data.values()):
+            keys = [k for k, v in data.items() if isinstance(v, list)]
+            raise CorpusError(
+                f"{path}: a JSON object whose list of records is under {keys[0]!r}, not one of "
+                f"{', '.join(RECORD_KEYS)}",
+                'put the records in a top-level array or under "records"',
+            )
+        else:
+            data = [data]
+    rows, positions, rejected = [], [], []
+    for number, item in enumerate(data, start=1):
+        if isinstance(item, dict):
+            rows.append(item)
+            positions.append(number)
+        else:
+            rejected.append((number, "json", f"not a JSON object ({type(item).__name__})"))
+    return _from_rows(path, rows, positions, rejected, mapping, fix_text)
+
+
+def _read_jsonl(path: Path, text: str, mapping: Mapping, *, fix_text: bool) -> FileRecords:
     rows, positions, rejected = [], [], []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -270,21 +243,42 @@ def _read_jsonl(path: Path, text: str, mapping: Mapping) -> FileRecords:
         except json.JSONDecodeError as exc:
             rejected.append((number, "json", f"not valid JSON ({exc.msg})"))
             continue
+        except RecursionError:
+            rejected.append((number, "json", "JSON nested too deeply"))
+            continue
         if not isinstance(row, dict):
-            rejected.append((number, "json", "not a JSON object"))
+            rejected.append((number, "json", f"not a JSON object ({type(row).__name__})"))
             continue
         rows.append(row)
         positions.append(number)
-    frame = pd.DataFrame(rows) if rows else pd.DataFrame({"text": []})
-    result = _read_table(path, frame, mapping, positions=positions)
-    result.rejected = rejected + result.rejected
+    return _from_rows(path, rows, positions, rejected, mapping, fix_text)
+
+
+def _from_rows(
+    path: Path,
+    rows: list[dict],
+    positions: list[int],
+    rejected: list[tuple[int, str, str]],
+    mapping: Mapping,
+    fix_text: bool,
+) -> FileRecords:
+    import pandas as pd
+
+    if not rows:
+        result = FileRecords(path)
+    else:
+        frame = pd.DataFrame.from_records(rows)
+        result = _read_table(path, frame, mapping, positions=positions, fix_text=fix_text)
+    result.rejected = sorted(rejected + result.rejected)
     return result
 
 
 def _resolve(frame: Any, mapping: Mapping, path: Path) -> dict[str, str | None]:
     """Which input column plays each role."""
     columns = [str(c) for c in frame.columns]
-    lowered = {c.lower(): c for c in columns}
+    lowered: dict[str, str] = {}
+    for c in columns:
+        lowered.setdefault(c.lower(), c)
     roles: dict[str, str | None] = {}
     for role, candidates in AUTO_COLUMNS.items():
         given = getattr(mapping, role)
@@ -309,33 +303,105 @@ def _resolve(frame: Any, mapping: Mapping, path: Path) -> dict[str, str | None]:
 
 
 def _read_table(
-    path: Path, frame: Any, mapping: Mapping, positions: list[int] | None = None
+    path: Path,
+    frame: Any,
+    mapping: Mapping,
+    positions: list[int] | None = None,
+    *,
+    fix_text: bool = True,
 ) -> FileRecords:
-    roles = _resolve(frame, mapping, path)
     frame = frame.rename(columns=str)
+    roles = _resolve(frame, mapping, path)
     used = {c for c in roles.values() if c is not None}
     extras = [c for c in frame.columns if c not in used]
-    result = FileRecords(path)
-    rows = frame.to_dict("records")
-    for index, row in enumerate(rows):
+    result = FileRecords(path, columns={**roles, "extra": extras})
+    result.warnings = _mapping_warnings(roles, list(frame.columns))
+    repair = repair_text if fix_text else None
+    for index, row in enumerate(frame.to_dict("records")):
         position = positions[index] if positions is not None else index + 1
-        title = clean_line(row[roles["title"]]) if roles["title"] else ""
-        text = clean_text(row[roles["text"]]) if roles["text"] else ""
-        category = clean_line(row[roles["category"]]) if roles["category"] else ""
+        values: dict[str, str] = {}
+        problem = None
+        for role, joiner in (("title", " "), ("text", "\n\n"), ("category", "; ")):
+            column = roles[role]
+            raw, problem = _as_text(row[column], joiner) if column else ("", None)
+            if problem is not None:
+                problem = (position, column, problem)
+                break
+            values[role] = raw
+        if problem is not None:
+            result.rejected.append(problem)
+            continue
+        if repair is not None:
+            fixed = {role: repair(value) for role, value in values.items()}
+            result.repaired += fixed != values
+            values = fixed
+        category = clean_line(values["category"])
         source_id = row[roles["id"]] if roles["id"] else None
         result.records.append(
             RawRecord(
-                title=title,
-                text=text,
+                title=clean_line(values["title"]),
+                text=clean_text(values["text"]),
                 position=position,
                 category=category or None,
-                date_value=row[roles["date"]] if roles["date"] else None,
+                date_value=_date_value(row[roles["date"]]) if roles["date"] else None,
                 labels=_labels(row[roles["labels"]]) if roles["labels"] else [],
                 source_id=None if _is_missing(source_id) else str(source_id),
                 extras={c: row[c] for c in extras},
             )
         )
     return result
+
+
+def _mapping_warnings(roles: dict[str, str | None], columns: list[str]) -> list:
+    shown = ", ".join(columns[:12]) + (", ..." if len(columns) > 12 else "")
+    warnings = []
+    if roles["text"] is None:
+        reason = (
+            f"no text column (columns: {shown}): the records hold only the {roles['title']!r} "
+            "column, as title; name the body with --text-column"
+        )
+        warnings.append((0, "text", reason))
+    if roles["date"] is None:
+        reason = (
+            f"no date column (columns: {shown}): records are dated only from dates stated in "
+            "their text; name the column with --date-column"
+        )
+        warnings.append((0, "date", reason))
+    return warnings
+
+
+def _as_text(value: object, joiner: str) -> tuple[str, str | None]:
+    """A field's value as one string, and why it cannot be one (``None`` when it can).
+
+    Lists (JSON arrays, Parquet list cells) are joined with ``joiner``; objects are refused.
+    """
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()  # numpy arrays and scalars
+    if isinstance(value, str):
+        return value, None
+    if isinstance(value, dict):
+        keys = ", ".join(map(str, list(value)[:5])) or "none"
+        return "", f"a JSON object (keys: {keys}), not text"
+    if isinstance(value, list | tuple):
+        parts = []
+        for item in value:
+            if isinstance(item, dict | list | tuple):
+                return "", "a list holding objects or lists, not text"
+            if not _is_missing(item) and str(item).strip():
+                parts.append(str(item))
+        return joiner.join(parts), None
+    if isinstance(value, bytes | bytearray):
+        return "", "binary data, not text"
+    if _is_missing(value):
+        return "", None
+    return str(value), None
+
+
+def _date_value(value: object) -> object:
+    """A date cell as the date reader takes it (a list or object is kept as its JSON)."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
 
 
 def _is_missing(value: object) -> bool:

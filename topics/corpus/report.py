@@ -29,7 +29,14 @@ class IngestReport:
     rejected : list of (source, position, field, reason)
         Records left out of the corpus, with the reason.
     warnings : list of (source, position, field, reason)
-        Records kept despite a problem (e.g. an unreadable date, which leaves the record undated).
+        Records kept despite a problem (e.g. an unreadable date, which leaves the record undated);
+        position 0 is a concern about the whole file (e.g. it has no date column).
+    columns : dict of str to dict
+        For each tabular file: role (``text``, ``title``, ``date``, ``category``, ``labels``,
+        ``id``) → the input column read for it (``None``: none), and ``extra`` → the other
+        columns, kept as extra columns of the corpus.
+    repaired : int
+        Records whose title, text or category had mojibake repaired (ftfy) at ingest.
     undated : int
         Kept documents without a date.
     date_min, date_max : str or None
@@ -51,6 +58,8 @@ class IngestReport:
     merged_near: int = 0
     rejected: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    columns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    repaired: int = 0
     undated: int = 0
     date_min: str | None = None
     date_max: str | None = None
@@ -67,6 +76,20 @@ class IngestReport:
     def merged(self) -> int:
         """Records merged as duplicates, exact and near."""
         return self.merged_exact + self.merged_near
+
+    def counts(self) -> dict[str, int]:
+        """The accounting in numbers: what a saved model keeps of the ingest of its corpus."""
+        return {
+            "files_read": self.files_read,
+            "records_read": self.records_read,
+            "kept": self.kept,
+            "merged_exact": self.merged_exact,
+            "merged_near": self.merged_near,
+            "rejected": len(self.rejected),
+            "warnings": len(self.warnings),
+            "repaired": self.repaired,
+            "undated": self.undated,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (problems as objects with named fields)."""
