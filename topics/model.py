@@ -235,6 +235,8 @@ def train(
     from topics.themes import default_taxonomy, weak_labels
     from topics.topic_model import TopicModel
 
+    if not 0 <= int(seed) < 2**32:
+        raise TrainingError(f"seed={seed} is not in 0 … 2**32-1", "pass a non-negative seed")
     progress = progress or noop
     taxonomy = taxonomy or default_taxonomy()
     frame = corpus.documents()
@@ -303,6 +305,7 @@ def train(
             "fingerprint": corpus_fingerprint(frame),
             "documents": len(frame),
             "records": len(corpus.frame),
+            "ingest": corpus.report.counts(),
             "date_range": _date_range(dates),
             "sources": sorted({Path(s).name for s in corpus.frame[schema.SOURCE].astype(str)})[:50],
         },

@@ -39,8 +39,40 @@ def handles_errors(func: F) -> F:
         except KeyboardInterrupt:
             typer.echo("Interrupted.", err=True)
             raise typer.Exit(130) from None
+        except OSError as exc:  # e.g. stdout on a full disk or a closed pipe
+            if kwargs.get("verbose"):
+                raise
+            _silence_stdout()
+            if isinstance(exc, BrokenPipeError):
+                raise typer.Exit(1) from None
+            where = exc.filename or "standard output"
+            typer.echo(
+                f"Error: {where}: {exc.strerror or exc} — check the path, the free space and "
+                "the permissions",
+                err=True,
+            )
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    import os
+
+    try:
+        fileno = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (e.g. under a test runner)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fileno)
+    os.close(devnull)
+
+
+def echo_result(text: str) -> None:
+    """Print a result on stdout and flush it, so a write error is reported by the command."""
+    typer.echo(text)
+    sys.stdout.flush()
 
 
 @contextmanager
@@ -119,6 +151,14 @@ SenderColumn = Annotated[
         "recurring furniture is counted per sender. Default: the file a release came from."
     ),
 ]
+FixText = Annotated[
+    bool,
+    typer.Option(
+        "--fix-text/--no-fix-text",
+        help="Repair mojibake left by an earlier wrong decoding (e.g. 'canâ€™t'), counted in "
+        "the summary.",
+    ),
+]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help=VERBOSE_HELP)]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)]
 Force = Annotated[bool, typer.Option("--force", "-f", help="Replace an existing output.")]
@@ -146,6 +186,7 @@ CORPUS_OPTIONS = (
     "id_column",
     "encoding",
     "sender_column",
+    "fix_text",
 )
 
 
@@ -171,7 +212,7 @@ def echo_json(data: Any) -> None:
     """Print JSON on stdout (dates and numpy scalars as plain values)."""
     import json
 
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
+    echo_result(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
 
 
 def _jsonable(value: Any) -> Any:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from topics.cli._accounting import echo_accounting
 from topics.cli._common import (
     AsJson,
     CategoryColumn,
     CorpusPaths,
     DateColumn,
     Encoding,
+    FixText,
     Force,
     IdColumn,
     LabelsColumn,
@@ -27,9 +30,6 @@ from topics.cli._common import (
     handles_errors,
     progress,
 )
-
-#: Duplicate groups and problems listed in the summary before "... and N more".
-SHOWN = 20
 
 
 def register(app: typer.Typer) -> None:
@@ -64,6 +64,7 @@ def ingest_cli(
     encoding: Encoding = None,
     no_boilerplate: NoBoilerplate = False,
     sender_column: SenderColumn = None,
+    fix_text: FixText = True,
     no_dedup: Annotated[
         bool, typer.Option("--no-dedup", help="Keep every record; do not group duplicates.")
     ] = False,
@@ -100,11 +101,12 @@ def ingest_cli(
 
     Example: topics ingest seeds/ -o corpus.parquet
     """
+    from topics._paths import check_output
     from topics.corpus import load_corpus
-    from topics.errors import CorpusError
+    from topics.errors import TopicsError
 
-    if out is not None and out.exists() and not force:
-        raise CorpusError(f"{out} already exists", "pass --force to replace it")
+    if out is not None:
+        check_output(out, force=force)
     with progress(quiet) as callback:
         corpus = load_corpus(
             paths or [default_seeds()],
@@ -122,14 +124,20 @@ def ingest_cli(
             infer_dates=infer_dates,
             boilerplate=not no_boilerplate,
             sender_column=sender_column,
+            fix_text=fix_text,
             progress=callback,
         )
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
+        tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
         try:
+            out.parent.mkdir(parents=True, exist_ok=True)
             corpus.to_parquet(tmp)
             tmp.replace(out)
+        except OSError as exc:
+            raise TopicsError(
+                f"{out}: cannot write ({exc.strerror or exc})",
+                "check the free space and the permissions",
+            ) from exc
         finally:
             tmp.unlink(missing_ok=True)
     if as_json:
@@ -137,64 +145,12 @@ def ingest_cli(
         data["output"] = None if out is None else str(out)
         echo_json(data)
         return
-    for line in summary_lines(corpus.report):
-        typer.echo(line)
+    echo_accounting(corpus.report)
     if listing or (listing is None and len(corpus.frame) <= 50):
         for line in record_lines(corpus.frame):
             typer.echo(line)
     if out is not None:
         typer.echo(f"Wrote {len(corpus.frame)} records to {out}")
-
-
-def summary_lines(report) -> list[str]:
-    """The human summary of an :class:`~topics.corpus.IngestReport`, line by line."""
-    lines = [
-        f"Files read:      {report.files_read}",
-        f"Records read:    {report.records_read}",
-        f"Kept:            {report.kept} documents",
-        f"Merged:          {report.merged} duplicates "
-        f"({report.merged_exact} exact, {report.merged_near} near) in "
-        f"{len(report.duplicate_groups)} groups",
-        f"Rejected:        {len(report.rejected)}",
-    ]
-    dates = f"{report.date_min} to {report.date_max}" if report.date_min is not None else "no dates"
-    lines.append(f"Date range:      {dates}")
-    provenance = ", ".join(f"{k} {v}" for k, v in report.provenance.items())
-    lines.append(f"Date provenance: {provenance}")
-    lines.append(f"Undated:         {report.undated}")
-    lines.append(f"Boilerplate:     {boilerplate_line(report.boilerplate)}")
-    if report.duplicate_groups:
-        lines.append("Duplicate groups (representative ← merged):")
-        for group in report.duplicate_groups[:SHOWN]:
-            rep = group["representative"]
-            lines.append(f"  {rep['id']}  {_where(rep)}  {rep['title'][:70]}")
-            for member in group["members"]:
-                lines.append(
-                    f"    ← {member['kind']:<5} {member['id']}  {_where(member)}  "
-                    f"{member['title'][:60]}"
-                )
-        if len(report.duplicate_groups) > SHOWN:
-            lines.append(f"  ... and {len(report.duplicate_groups) - SHOWN} more groups (--json)")
-    for label, problems in (("Rejected records", report.rejected), ("Warnings", report.warnings)):
-        if problems:
-            lines.append(f"{label}:")
-            for source, position, field, reason in problems[:SHOWN]:
-                lines.append(f"  {source}, record {position}, {field}: {reason}")
-            if len(problems) > SHOWN:
-                lines.append(f"  ... and {len(problems) - SHOWN} more (--json)")
-    return lines
-
-
-def boilerplate_line(summary: dict) -> str:
-    """How much recurring furniture was left out of the model texts, in one line."""
-    if not summary.get("enabled"):
-        return "kept (removal turned off)"
-    return (
-        f"{summary['words_removed']:,} of {summary['words_total']:,} words "
-        f"({100 * summary['share_removed']:.1f}%) left out of the model text of "
-        f"{summary['documents']:,} releases ({summary['units']:,} recurring lines and passages, "
-        f"counted per {summary['sender_column']}, {summary['senders']} senders)"
-    )
 
 
 def record_lines(frame) -> list[str]:
@@ -215,7 +171,3 @@ def record_lines(frame) -> list[str]:
             f"{category[:24]:<24}  {row[schema.TITLE][:60]}{mark}"
         )
     return lines
-
-
-def _where(item: dict) -> str:
-    return f"{Path(item['source']).name}#{item['position']}"

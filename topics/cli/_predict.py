@@ -8,12 +8,14 @@ from typing import Annotated
 
 import typer
 
+from topics.cli._accounting import echo_accounting
 from topics.cli._common import (
     AsJson,
     CategoryColumn,
     CorpusPaths,
     DateColumn,
     Encoding,
+    FixText,
     IdColumn,
     LabelsColumn,
     NoBoilerplate,
@@ -62,13 +64,16 @@ def predict_cli(
         raise typer.BadParameter("give texts or --file, not both", param_hint="--file")
     if file is not None and str(file) != "-":
         try:
-            lines = file.read_text("utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise TopicsError(f"{file}: cannot read ({exc})", "pass a UTF-8 text file") from exc
+            data = file.read_bytes()
+        except OSError as exc:
+            raise TopicsError(
+                f"{file}: cannot read ({exc.strerror})", "pass a readable UTF-8 text file"
+            ) from exc
+        lines = utf8_lines(data, str(file))
     elif texts:
         lines = list(texts)
     else:
-        lines = sys.stdin.read().splitlines()
+        lines = utf8_lines(_stdin_bytes(), "standard input")
     lines = [line for line in (raw.strip() for raw in lines) if line]
     if not lines:
         raise TopicsError("no text to tag", "pass texts as arguments, with --file, or on stdin")
@@ -83,6 +88,36 @@ def predict_cli(
     from topics.cli._render import print_predictions
 
     print_predictions(frame, lines)
+
+
+def _stdin_bytes() -> bytes:
+    from topics.errors import TopicsError
+
+    stream = getattr(sys.stdin, "buffer", None)
+    try:
+        if stream is None:
+            raise OSError("closed")
+        return stream.read()
+    except (OSError, ValueError) as exc:
+        raise TopicsError(
+            "no text to tag: standard input is closed or unreadable",
+            "pass texts as arguments, with --file, or pipe them in",
+        ) from exc
+
+
+def utf8_lines(data: bytes, where: str) -> list[str]:
+    """Lines of UTF-8 bytes (a BOM is dropped); invalid bytes are refused, naming the line."""
+    from topics.errors import TopicsError
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise TopicsError(
+            f"{where}: line {line}, byte {exc.start}: not valid UTF-8 ({exc.reason})",
+            "convert the text to UTF-8 first (e.g. iconv -f cp949 -t utf-8)",
+        ) from exc
+    return text.splitlines()
 
 
 @handles_errors
@@ -106,6 +141,7 @@ def evaluate_cli(
     encoding: Encoding = None,
     no_boilerplate: NoBoilerplate = False,
     sender_column: SenderColumn = None,
+    fix_text: FixText = True,
     as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:
@@ -122,10 +158,11 @@ def evaluate_cli(
         fitted, corpus, theme_labels=theme_labels, label_columns=label_column or []
     )
     if as_json:
-        echo_json(results)
+        echo_json({**results, "corpus": corpus.report.to_dict()})
         return
     from topics.cli._render import print_classification
 
+    echo_accounting(corpus.report)
     for name, metrics in results.items():
         print_classification(name, metrics)
 

@@ -87,6 +87,15 @@ def print_topics(info: pd.DataFrame, limit: int = 30) -> None:
         console.print(f"  … and {len(info) - limit} more topics")
 
 
+def _ingest_counts(counts: dict | None) -> str:
+    if not counts:
+        return ""
+    return (
+        f"; {counts['records_read']} read, {counts['merged_exact'] + counts['merged_near']} "
+        f"merged, {counts['rejected']} rejected, {counts['warnings']} warnings"
+    )
+
+
 def print_model_summary(model: Model) -> None:
     """What a model is: provenance, themes, metrics, topics."""
     console = _console()
@@ -99,7 +108,7 @@ def print_model_summary(model: Model) -> None:
     )
     console.print(
         f"Trained on {corpus.get('documents', '?')} documents "
-        f"({corpus.get('records', '?')} records)"
+        f"({corpus.get('records', '?')} records{_ingest_counts(corpus.get('ingest'))})"
         f", dated {dates[0]} … {dates[1]}, fingerprint {str(corpus.get('fingerprint', ''))[:12]}",
     )
     console.print(f"Themes ({len(model.theme_ids)}): {', '.join(model.theme_ids)}")

@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from topics.cli._accounting import echo_accounting
 from topics.cli._common import (
     CategoryColumn,
     DateColumn,
     Encoding,
+    FixText,
     Force,
     IdColumn,
     LabelsColumn,
@@ -58,6 +60,7 @@ def report_cli(
     encoding: Encoding = None,
     no_boilerplate: NoBoilerplate = False,
     sender_column: SenderColumn = None,
+    fix_text: FixText = True,
     force: Force = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -69,11 +72,14 @@ def report_cli(
 
     Example: topics report --corpus releases.jsonl.gz --freq month -o reports/2025.html
     """
+    from topics._paths import check_output
     from topics.model import load
     from topics.pipeline import build_report
 
     if freq not in FREQUENCIES:
         raise typer.BadParameter(f"must be one of {', '.join(FREQUENCIES)}", param_hint="--freq")
+    for path in (out, out.with_suffix(".csv"), out.with_suffix(".json")):
+        check_output(path, force=force)
     with progress(quiet) as report:
         report("loading the model", 0.0)
         fitted = load(model)
@@ -82,6 +88,7 @@ def report_cli(
         written = build_report(
             fitted, releases, freq=freq, out=out, force=force, title=title, progress=report
         )
+    echo_accounting(releases.report)
     for kind, path in written.items():
         if kind != "html":
             typer.echo(f"{kind.upper()} trend table written to {path}")

@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
+from topics.cli._accounting import echo_accounting
 from topics.cli._common import (
     AsJson,
     CategoryColumn,
     CorpusPaths,
     DateColumn,
     Encoding,
+    FixText,
     Force,
     IdColumn,
     LabelsColumn,
@@ -58,7 +60,9 @@ def train_cli(
     ] = None,
     n_topics: Annotated[str, typer.Option(help="Number of topics, or 'auto'.")] = "auto",
     no_topics: Annotated[bool, typer.Option("--no-topics", help="Skip the topic model.")] = False,
-    seed: Annotated[int, typer.Option(help="Random seed reaching every component.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**32 - 1, help="Random seed reaching every component.")
+    ] = 0,
     text_column: TextColumn = None,
     title_column: TitleColumn = None,
     date_column: DateColumn = None,
@@ -68,6 +72,7 @@ def train_cli(
     encoding: Encoding = None,
     no_boilerplate: NoBoilerplate = False,
     sender_column: SenderColumn = None,
+    fix_text: FixText = True,
     force: Force = False,
     as_json: AsJson = False,
     quiet: Quiet = False,
@@ -79,12 +84,11 @@ def train_cli(
 
     Example: topics train seeds/ --label-column category --out models/motie
     """
-    from topics.errors import TopicsError
+    from topics._paths import check_output
     from topics.model import train
     from topics.themes import Taxonomy, default_taxonomy, read_labels_file
 
-    if out.exists() and not force:
-        raise TopicsError(f"{out} already exists", "pass --force to replace it")
+    check_output(out, force=force, folder=True)  # before the training, not after
     if themes_mode not in ("extend", "replace"):
         raise typer.BadParameter("must be 'extend' or 'replace'", param_hint="--themes-mode")
     topics_count: int | str = n_topics
@@ -101,7 +105,7 @@ def train_cli(
         taxonomy = default_taxonomy()
         if themes is not None:
             taxonomy = taxonomy.merge(Taxonomy.from_file(themes), mode=themes_mode)
-        gold = read_labels_file(theme_labels, corpus.frame, taxonomy) if theme_labels else None
+        gold = read_labels_file(theme_labels, corpus.frame, taxonomy.ids) if theme_labels else None
         model = train(
             corpus,
             taxonomy=taxonomy,
@@ -115,9 +119,11 @@ def train_cli(
         report("saving the model", 0.98)
         path = model.save(out, force=force)
     if as_json:
-        echo_json({"model": str(path), "manifest": model.manifest})
+        report = corpus.report.to_dict()
+        echo_json({"model": str(path), "manifest": model.manifest, "corpus": report})
         return
     from topics.cli._render import print_model_summary
 
+    echo_accounting(corpus.report)
     print_model_summary(model)
     typer.echo(f"Model written to {path}")

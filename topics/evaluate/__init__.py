@@ -76,7 +76,7 @@ def evaluate_model(
     if theme_labels is not None:
         if model.themes is None:
             raise TopicsError("this model has no theme classifier", "re-train it with themes")
-        gold = read_labels_file(Path(theme_labels), frame, model.taxonomy)
+        gold = read_labels_file(Path(theme_labels), frame, model.taxonomy.ids)
         mask = frame[schema.ID].isin(gold.index).to_numpy()
         covered = [t for t, keep in zip(texts, mask, strict=True) if keep]
         truth = gold.reindex(
