@@ -279,7 +279,10 @@ def test_script_in_every_text_field_shows_as_text(plotly_js):
     rest = page.replace(plotly_js, "")
     assert "alert(1)</script>" not in rest
     assert "</script><script>alert(2)" not in rest
-    assert "alert(2)" not in rest.replace("alert(2)\\u003c", "").replace("alert(2)&lt;", "")
+    shown = ("alert(2)\\u003c", "alert(2)&lt;", "alert(2)\\u0026lt;")  # escaped; in charts twice
+    for escaped in shown:
+        rest = rest.replace(escaped, "")
+    assert "alert(2)" not in rest
     assert html.escape(EVIL, quote=False) in rest or html.escape(EVIL) in rest
     scripts = scripts_of(page, plotly_js)
     assert len(scripts) == len(context["figures"]) + 2  # data blocks + plotly + drawing script

@@ -1,12 +1,15 @@
 """Plotly figure specifications as plain dicts (``{"id", "data", "layout"}``), no plotly import.
 
 The page inlines plotly.js once and draws each figure from its JSON; these builders only decide
-what is drawn.
+what is drawn. Every string in a figure goes through :func:`topics._safe.chart_strings`, so text
+from the data shows as text, never as plotly markup (links, bold...).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from topics._safe import chart_strings
 
 FONT = "Inter, 'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1f2933"
@@ -127,7 +130,7 @@ def share_figure(
         xaxis={"gridcolor": GRID, "zeroline": False, "type": "date", "fixedrange": True},
         margin={"l": 44, "r": 8, "t": 6, "b": 28},
     )
-    return {"id": fig_id, "data": data, "layout": layout}
+    return chart_strings({"id": fig_id, "data": data, "layout": layout})
 
 
 def forest_figure(fig_id: str, themes: Sequence[dict]) -> dict:
@@ -177,7 +180,7 @@ def forest_figure(fig_id: str, themes: Sequence[dict]) -> dict:
         ],
         margin={"l": 12, "r": 12, "t": 8, "b": 44},
     )
-    return {"id": fig_id, "data": data, "layout": layout}
+    return chart_strings({"id": fig_id, "data": data, "layout": layout})
 
 
 def treemap_figure(fig_id: str, topics: Sequence[dict]) -> dict:
@@ -198,7 +201,7 @@ def treemap_figure(fig_id: str, topics: Sequence[dict]) -> dict:
         }
     ]
     layout = base_layout(420, margin={"l": 0, "r": 0, "t": 0, "b": 0})
-    return {"id": fig_id, "data": data, "layout": layout}
+    return chart_strings({"id": fig_id, "data": data, "layout": layout})
 
 
 def heatmap_figure(
@@ -234,7 +237,7 @@ def heatmap_figure(
         yaxis={"automargin": True, "autorange": "reversed", "gridcolor": GRID},
         margin={"l": 12, "r": 12, "t": 8, "b": 40},
     )
-    return {"id": fig_id, "data": data, "layout": layout}
+    return chart_strings({"id": fig_id, "data": data, "layout": layout})
 
 
 def _band(rows: Sequence[dict]) -> tuple[list, list, list[bool]]:

@@ -120,12 +120,20 @@ class TrendTables:
         return {"shares": shares, "trends": trends, "change_points": changes}
 
     def to_csv(self) -> str:
-        """The per-period shares of every theme and topic as CSV text."""
+        """The per-period shares of every theme and topic as CSV text.
+
+        Cells that a spreadsheet would run as a formula (``=HYPERLINK(...)`` as a theme name) are
+        neutralised with a leading ``'`` (:func:`topics._safe.spreadsheet_cell`).
+        """
+        from topics._safe import spreadsheet_cell
+
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=SHARE_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for row in self.records()["shares"]:
-            writer.writerow({k: "" if row[k] is None else row[k] for k in SHARE_COLUMNS})
+            writer.writerow(
+                {k: "" if row[k] is None else spreadsheet_cell(row[k]) for k in SHARE_COLUMNS}
+            )
         return buffer.getvalue()
 
     def to_json(self, title: str, generated_at: str | None) -> str:
