@@ -1,8 +1,14 @@
-"""``python -m bench``: run the benchmark suites and write BENCHMARKS.md from scratch.
+"""``python -m bench``: run the benchmark suites and write BENCHMARKS.md.
+
+Each suite's result is kept as JSON (``bench/results/<suite>.json`` for the reference figures), and
+BENCHMARKS.md is rendered from the kept results of every suite: a full run renews them all;
+``--only`` renews the named suites and keeps the others' figures from their last run, each suite
+stating when, at which commit and by which command it was measured. Figures and their baselines
+always come from one run of one suite, so every ratio compares measurements taken side by side.
 
 Examples
 --------
-    python -m bench                          # every suite, full size (about 30 min on 2 cores)
+    python -m bench                          # every suite, full size
     python -m bench --quick                  # every suite on small samples (a few minutes)
     python -m bench --only speed --repeats 5 --out /tmp/BENCHMARKS.md
 """
@@ -51,10 +57,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=REPO / "BENCHMARKS.md",
         help="Markdown file to write (default: BENCHMARKS.md at the repository root).",
     )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="Folder of kept suite results (default: bench/results for the reference "
+        "BENCHMARKS.md, bench/out/quick-results for --quick, else <out>-results beside --out).",
+    )
     args = parser.parse_args(argv)
+    if args.results is None:
+        args.results = results_folder(args.out, quick=args.quick)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     return args
+
+
+def results_folder(out: Path, *, quick: bool) -> Path:
+    """Where a run keeps its suites' results (see ``--results``)."""
+    if out.resolve() == (REPO / "BENCHMARKS.md").resolve():
+        return REPO / "bench" / ("out/quick-results" if quick else "results")
+    return out.with_name(f"{out.stem}-results")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     left figures unmeasured (the file is written either way and says which).
     """
     from bench import markdown
-    from bench.runner import machine, run_suites
+    from bench.runner import load_results, machine, run_suites, save_result
 
     args = parse_args(argv)
     names = args.only or list(SUITES)
@@ -76,8 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     if not corpora.is_dir():
         log(f"corpora folder not found: {corpora} (set TOPICS_CORPORA or pass --corpora)")
     results = run_suites(names, corpora, quick=args.quick, repeats=args.repeats)
+    for result in results:
+        result.command = command.strip()
+        save_result(result, args.results)
+    kept = load_results(args.results)
+    kept.update({r.name: r for r in results})
     text = markdown.render(
-        results,
+        [kept[name] for name in SUITES if name in kept],
         machine=machine(),
         command=command.strip(),
         date=started.strftime("%Y-%m-%d %H:%M UTC"),

@@ -57,8 +57,10 @@ def render(
         "",
         f"Generated {date} by `{command}` in {_duration(seconds)}"
         + (" — **quick run on small samples: not the reference figures**." if quick else "."),
-        "This file is written from scratch by every run; regenerate it with `make bench` "
-        "(options: `make bench BENCH_ARGS='--only speed --quick'`).",
+        "A full `make bench` renews every suite; `make bench BENCH_ARGS='--only SUITE'` renews "
+        "one and keeps the others' figures from their last run (kept in `bench/results/`): "
+        "the *measured* column of the Suites table says when, at which commit and by which "
+        "command each suite ran.",
         "",
         f"Every figure is the median of up to {repeats} runs (expensive steps stop repeating once "
         "they exceed their time budget; the spread gives min–max and the number of runs). "
@@ -74,11 +76,11 @@ def render(
         "",
         "## Suites",
         "",
-        "| suite | status | figures | time | message |",
-        "|---|---|---|---|---|",
+        "| suite | status | figures | time | measured | message |",
+        "|---|---|---|---|---|---|",
         *(
             f"| {r.name} | {r.status} | {len(r.rows)} | {_duration(r.seconds)} | "
-            f"{_cell(r.message)} |"
+            f"{_cell(_provenance(r, command))} | {_cell(r.message)} |"
             for r in results
         ),
         "",
@@ -87,6 +89,14 @@ def render(
     for result in results:
         lines += _suite_section(result)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _provenance(result: SuiteResult, command: str) -> str:
+    """When and on what the suite was measured; the command too when it is not this one."""
+    parts = [result.measured or "", f"at {result.commit}" if result.commit else ""]
+    if result.command and result.command != command:
+        parts.append(f"by `{result.command}`")
+    return " ".join(p for p in parts if p)
 
 
 def write(path: Path, text: str) -> Path:

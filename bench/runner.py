@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import platform
+import subprocess
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,10 @@ class SuiteResult:
     seconds: float = 0.0
     message: str = ""
     detail: str = ""
+    #: When the suite ran (UTC), the commit it measured, and the command that ran it.
+    measured: str = ""
+    commit: str = ""
+    command: str = ""
 
     @property
     def succeeded(self) -> bool:
@@ -59,6 +66,15 @@ def run_suite(
     name: str, module_name: str, corpora: Path, *, quick: bool = False, repeats: int = 3
 ) -> SuiteResult:
     """Import and run one suite; a missing corpus or an exception becomes part of the result."""
+    result = _run_suite(name, module_name, corpora, quick=quick, repeats=repeats)
+    result.measured = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result.commit = current_commit()
+    return result
+
+
+def _run_suite(
+    name: str, module_name: str, corpora: Path, *, quick: bool, repeats: int
+) -> SuiteResult:
     t0 = time.perf_counter()
     log(f"{name}: starting ({module_name}, corpora {corpora})")
     try:
@@ -94,6 +110,42 @@ def run_suites(
 ) -> list[SuiteResult]:
     """Run the named suites (keys of :data:`SUITES`) in order; each one's failure is contained."""
     return [run_suite(name, SUITES[name], corpora, quick=quick, repeats=repeats) for name in names]
+
+
+def current_commit() -> str:
+    """Short hash of the repository's HEAD, ``+changes`` when the tree differs from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short=12", "HEAD")
+    if not head:
+        return "unknown"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "topics", "bench")
+    return head + ("+changes" if dirty else "")
+
+
+def save_result(result: SuiteResult, directory: Path) -> Path:
+    """Keep one suite's result as ``<directory>/<name>.json`` (replacing its previous run)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{result.name}.json"
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(asdict(result), indent=1, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def load_results(directory: Path) -> dict[str, SuiteResult]:
+    """The kept results of earlier runs, by suite name (suites no longer defined are ignored)."""
+    kept = {}
+    for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("name") in SUITES:
+            kept[data["name"]] = SuiteResult(**data)
+    return kept
 
 
 def _complete(row: dict[str, Any], suite: str) -> dict[str, Any]:

@@ -243,3 +243,42 @@ def test_machine_names_cores_memory_and_versions() -> None:
     for key in ("CPU", "memory", "Python", "numpy", "pandas", "scikit-learn", "bertopic"):
         assert info[key]
     assert info["numpy"][0].isdigit()
+
+
+def test_only_renews_the_named_suites_and_keeps_the_others(
+    tmp_path: Path, fake_suites: dict[str, str]
+) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    corpora = tmp_path / "corpora"
+    bench_main.main(["--corpora", str(corpora), "--out", str(out), "--repeats", "2"])
+    kept = tmp_path / "BENCHMARKS-results"
+    assert sorted(p.stem for p in kept.glob("*.json")) == sorted(fake_suites)
+    first = runner.load_results(kept)["broken"]
+    assert bench_main.main(["--only", "fast", "--corpora", str(corpora), "--out", str(out)]) == 0
+    text = out.read_text()
+    # the renewed suite ran with the default repeats; the others keep their last run, stated
+    assert "repeats=3" in text and "repeats=2" not in text
+    assert "| broken | failed | 0 |" in text and "umap exploded" in text
+    broken = next(line for line in text.splitlines() if line.startswith("| broken |"))
+    assert first.measured in broken and "--repeats 2" in broken
+    fast = next(line for line in text.splitlines() if line.startswith("| fast |"))
+    assert "by `" not in fast  # measured by this very command
+    assert runner.load_results(kept)["broken"] == first
+
+
+def test_kept_results_name_the_commit_they_measured(
+    tmp_path: Path, fake_suites: dict[str, str]
+) -> None:
+    result = run_suite("fast", "fake_suite_ok", tmp_path)
+    assert result.commit and result.measured.endswith("UTC")
+    path = runner.save_result(result, tmp_path / "kept")
+    assert runner.load_results(tmp_path / "kept") == {"fast": result}
+    assert path.name == "fast.json"
+
+
+def test_reference_and_quick_runs_keep_their_results_apart() -> None:
+    reference = runner.REPO / "BENCHMARKS.md"
+    assert bench_main.results_folder(reference, quick=False) == runner.REPO / "bench" / "results"
+    assert bench_main.results_folder(reference, quick=True).parent.name == "out"
+    other = Path("/tmp/x/B.md")
+    assert bench_main.results_folder(other, quick=True) == Path("/tmp/x/B-results")
