@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from topics.themes.labels import gold_from_column, read_labels_file
+from topics.themes.labels import GoldLabels, gold_from_column, read_labels, read_labels_file
 from topics.themes.match import ThemeMatcher, phrase_key, stems, theme_hits, weak_labels
 from topics.themes.taxonomy import Taxonomy, Theme, default_taxonomy
 
 __all__ = [
+    "GoldLabels",
     "Taxonomy",
     "Theme",
     "ThemeMatcher",
     "default_taxonomy",
     "gold_from_column",
     "phrase_key",
+    "read_labels",
     "read_labels_file",
     "stems",
     "theme_hits",

@@ -9,10 +9,18 @@ CSV (``.csv``; ``.tsv`` tab-separated), one row per document or per (document, t
                                              "Korea and Mongolia bolster ...",critical_minerals
 
 ``themes`` holds theme ids separated by ``;`` or ``|``; an empty cell means "none of the
-themes" (a gold negative). Rows for the same document are merged.
+themes" (a gold negative) and ``?`` means "not coded yet" (the row is skipped and counted).
+Rows for the same document are merged.
+
+Two optional columns come from a coded sample (``topics label`` writes both):
+
+- ``unsure``: the coder was not sure — ``yes`` (the whole release) or theme ids separated by
+  ``;``. Those codes are missing rather than negative: they are left out of every score.
+- ``weight``: the release's sampling weight (1 / its inclusion probability in the sample), so
+  that error rates measured on an unequal-probability sample stand for the whole corpus.
 
 JSON (``.json``): an object ``{"<id or title>": ["theme", ...], ...}`` or a list of objects
-``[{"id": ..., "themes": [...]}, {"title": ..., "themes": [...]}]``.
+``[{"id": ..., "themes": [...], "unsure": [...], "weight": 2.5}, {"title": ..., ...}]``.
 
 A key is looked up as a document id first, then as a title (case and spacing ignored); a title
 shared by several documents labels all of them.
@@ -24,6 +32,7 @@ import csv
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +43,42 @@ if TYPE_CHECKING:
 
 _SPLIT = re.compile(r"[;|]")
 _MAX_REPORTED = 5
+#: A ``themes`` cell holding this means "not coded yet".
+UNCODED = "?"
+_ALL = {"yes", "y", "true", "1", "*", "all"}
+_NONE = {"", "no", "n", "false", "0"}
+
+
+@dataclass(frozen=True)
+class GoldLabels:
+    """Hand-coded theme labels aligned with a corpus, unsure codes and sampling weights kept.
+
+    Attributes
+    ----------
+    codes : DataFrame of float, shape (n_coded, n_themes)
+        1.0 (carries the theme), 0.0 (does not) or NaN (coded "unsure"), indexed by document id
+        in corpus order; columns are theme ids.
+    weights : Series of float, shape (n_coded,)
+        Sampling weight of each coded release (1.0 when the file gives none).
+    uncoded : int
+        Rows of the file marked ``?`` (not coded yet), skipped.
+    path : Path
+    """
+
+    codes: pd.DataFrame
+    weights: pd.Series
+    uncoded: int
+    path: Path
+
+    def sure(self) -> pd.DataFrame:
+        """The releases without any unsure code, as bool (what training takes)."""
+        keep = self.codes.notna().all(axis=1)
+        return self.codes[keep].astype(bool)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the file gave sampling weights that are not all equal."""
+        return bool(len(self.weights) and self.weights.nunique() > 1)
 
 
 def read_labels_file(
@@ -42,6 +87,9 @@ def read_labels_file(
     theme_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Read gold theme labels and align them with a corpus.
+
+    Releases with an "unsure" code are left out of this bool view; :func:`read_labels` keeps
+    them (as missing codes) along with the sampling weights.
 
     Parameters
     ----------
@@ -64,6 +112,24 @@ def read_labels_file(
         Unreadable file, missing columns, unknown document ids or titles, unknown theme ids;
         the message names the file and the line or entry.
     """
+    return read_labels(path, corpus_frame, theme_ids).sure()
+
+
+def read_labels(
+    path: str | Path,
+    corpus_frame: pd.DataFrame,
+    theme_ids: Sequence[str] | None = None,
+) -> GoldLabels:
+    """Read a labels file with its unsure codes and sampling weights (see the module docstring).
+
+    Parameters and errors as :func:`read_labels_file`; a weight that is not a positive number
+    is an error too.
+
+    Returns
+    -------
+    GoldLabels
+    """
+    import numpy as np
     import pandas as pd
 
     from topics.corpus import schema
@@ -79,8 +145,15 @@ def read_labels_file(
     known = None if theme_ids is None else list(theme_ids)
 
     labelled: dict[str, set[str]] = {}
+    unsure: dict[str, set[str] | bool] = {}
+    weights: dict[str, float] = {}
     problems: list[str] = []
-    for where, key, kind, themes in entries:
+    uncoded = 0
+    for entry in entries:
+        if entry.themes is None:
+            uncoded += 1
+            continue
+        key, kind, where = entry.key, entry.kind, entry.where
         if kind in ("id", "any") and key in id_set:
             docs = [key]
         elif kind in ("title", "any") and _title_key(key) in by_title:
@@ -89,12 +162,22 @@ def read_labels_file(
             what = {"id": "document id", "title": "document titled", "any": "document id or title"}
             problems.append(f"{where}: no {what[kind]} {key!r} in the corpus")
             continue
-        bad = [t for t in themes if known is not None and t not in known]
+        named = entry.themes + (sorted(entry.unsure) if isinstance(entry.unsure, set) else [])
+        bad = [t for t in named if known is not None and t not in known]
         if bad:
             problems.append(f"{where}: unknown theme id(s) {', '.join(map(repr, bad))}")
             continue
+        if entry.weight is not None and not (np.isfinite(entry.weight) and entry.weight > 0):
+            problems.append(f"{where}: weight must be a positive number, got {entry.weight!r}")
+            continue
         for doc in docs:
-            labelled.setdefault(doc, set()).update(themes)
+            labelled.setdefault(doc, set()).update(entry.themes)
+            if entry.unsure is True or unsure.get(doc) is True:
+                unsure[doc] = True
+            elif entry.unsure:
+                unsure.setdefault(doc, set()).update(entry.unsure)  # type: ignore[union-attr]
+            if entry.weight is not None:
+                weights[doc] = float(entry.weight)
     if problems:
         shown = "; ".join(problems[:_MAX_REPORTED])
         more = (
@@ -104,11 +187,27 @@ def read_labels_file(
         if known is not None:
             hint += f"; known themes: {', '.join(known)}"
         raise ThemeError(f"{path}: {shown}{more}", hint)
-    columns = known if known is not None else sorted(set().union(*labelled.values()))
+    if known is not None:
+        columns = known
+    else:
+        found = set().union(*labelled.values(), *(u for u in unsure.values() if u is not True))
+        columns = sorted(found)
     order = [doc for doc in ids if doc in labelled]
-    data = [[theme in labelled[doc] for theme in columns] for doc in order]
-    return pd.DataFrame(
-        data, index=pd.Index(order, name=schema.ID), columns=list(columns), dtype=bool
+    data = np.array(
+        [[float(theme in labelled[doc]) for theme in columns] for doc in order], dtype=float
+    ).reshape(len(order), len(columns))
+    for i, doc in enumerate(order):
+        flag = unsure.get(doc)
+        if flag is True:
+            data[i, :] = np.nan
+        elif flag:
+            data[i, [j for j, t in enumerate(columns) if t in flag]] = np.nan
+    index = pd.Index(order, name=schema.ID)
+    return GoldLabels(
+        codes=pd.DataFrame(data, index=index, columns=list(columns)),
+        weights=pd.Series([weights.get(doc, 1.0) for doc in order], index=index, dtype=float),
+        uncoded=uncoded,
+        path=path,
     )
 
 
@@ -183,6 +282,16 @@ def _title_key(title: str) -> str:
     return " ".join(title.split()).casefold()
 
 
+@dataclass(frozen=True)
+class _Entry:
+    where: str
+    key: str
+    kind: str  # "id", "title" or "any"
+    themes: list[str] | None  # None: not coded yet
+    unsure: set[str] | bool = False
+    weight: float | None = None
+
+
 def _themes_of(value: Any, where: str) -> list[str]:
     if value is None:
         return []
@@ -193,8 +302,30 @@ def _themes_of(value: Any, where: str) -> list[str]:
     raise ThemeError(f"{where}: themes must be a list of ids or a ';'-separated string")
 
 
-def _read_entries(path: Path) -> list[tuple[str, str, str, list[str]]]:
-    """(where, key, key kind, theme ids) per entry; kind is "id", "title" or "any"."""
+def _unsure_of(value: Any, where: str) -> set[str] | bool:
+    if value is None or value is False:
+        return False
+    if value is True or (isinstance(value, str) and value.strip().lower() in _ALL):
+        return True
+    if isinstance(value, str) and value.strip().lower() in _NONE:
+        return False
+    return set(_themes_of(value, f"{where}: unsure"))
+
+
+def _weight_of(value: Any, where: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ThemeError(f"{where}: weight must be a number, got {value!r}") from None
+
+
+def _coded(themes: Any) -> bool:
+    return not (isinstance(themes, str) and themes.strip() == UNCODED)
+
+
+def _read_entries(path: Path) -> list[_Entry]:
     try:
         text = path.read_text("utf-8-sig")
     except FileNotFoundError as exc:
@@ -206,7 +337,7 @@ def _read_entries(path: Path) -> list[tuple[str, str, str, list[str]]]:
     return _csv_entries(path, text, "\t" if path.suffix.lower() == ".tsv" else ",")
 
 
-def _csv_entries(path: Path, text: str, delimiter: str) -> list[tuple[str, str, str, list[str]]]:
+def _csv_entries(path: Path, text: str, delimiter: str) -> list[_Entry]:
     reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     reader.fieldnames = fields
@@ -226,18 +357,29 @@ def _csv_entries(path: Path, text: str, delimiter: str) -> list[tuple[str, str, 
         if not doc_id and not title:
             raise ThemeError(f"{path}: {where}: no document id or title")
         key, kind = (doc_id, "id") if doc_id else (title, "title")
-        entries.append((where, key, kind, _themes_of(row.get(theme_col) or "", f"{path}: {where}")))
+        value = row.get(theme_col) or ""
+        themes = _themes_of(value, f"{path}: {where}") if _coded(value) else None
+        entries.append(
+            _Entry(
+                where,
+                key,
+                kind,
+                themes,
+                _unsure_of(row.get("unsure"), f"{path}: {where}"),
+                _weight_of(row.get("weight"), f"{path}: {where}"),
+            )
+        )
     return entries
 
 
-def _json_entries(path: Path, text: str) -> list[tuple[str, str, str, list[str]]]:
+def _json_entries(path: Path, text: str) -> list[_Entry]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ThemeError(f"{path}: invalid JSON ({exc})") from exc
     if isinstance(data, dict):
         return [
-            (f"entry {key!r}", str(key), "any", _themes_of(value, f"{path}: entry {key!r}"))
+            _Entry(f"entry {key!r}", str(key), "any", _themes_of(value, f"{path}: entry {key!r}"))
             for key, value in data.items()
         ]
     if not isinstance(data, list):
@@ -248,6 +390,10 @@ def _json_entries(path: Path, text: str) -> list[tuple[str, str, str, list[str]]
         if not isinstance(item, dict) or not ({"id", "title"} & set(item)):
             raise ThemeError(f'{path}: {where}: expected an object with "id" or "title"')
         key, kind = (str(item["id"]), "id") if "id" in item else (str(item["title"]), "title")
-        themes = _themes_of(item.get("themes", item.get("theme")), f"{path}: {where}")
-        entries.append((where, key, kind, themes))
+        value = item.get("themes", item.get("theme"))
+        themes = _themes_of(value, f"{path}: {where}") if _coded(value) else None
+        unsure = _unsure_of(item.get("unsure"), f"{path}: {where}")
+        entries.append(
+            _Entry(where, key, kind, themes, unsure, _weight_of(item.get("weight"), where))
+        )
     return entries
