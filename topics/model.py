@@ -68,6 +68,12 @@ class Model:
         return self.manifest.get("metrics", {})
 
     @property
+    def validation(self) -> dict[str, Any] | None:
+        """The tagger's error rates measured on hand-coded releases, when it was trained with
+        some (:func:`topics.evaluate.validation.validation_record`); ``None`` otherwise."""
+        return self.manifest.get("validation")
+
+    @property
     def theme_ids(self) -> list[str]:
         """Ids of the themes the classifier predicts (taxonomy order)."""
         return [] if self.themes is None else list(self.themes.classes_)
@@ -213,9 +219,11 @@ def train(
         From :func:`topics.load_corpus`; merged duplicates are left out of training.
     taxonomy : Taxonomy, optional
         Themes to tag; the default taxonomy when omitted.
-    gold_themes : DataFrame of bool, shape (n_documents, n_themes), optional
+    gold_themes : DataFrame of bool, shape (n_documents, n_themes), or GoldLabels, optional
         Hand-coded theme labels indexed by document id; documents without a row get weak labels
-        from the taxonomy's phrases.
+        from the taxonomy's phrases. With gold labels the tagger's error rates are measured on
+        them by held-out cross-fitting (sampling weights of a :class:`GoldLabels` kept) and
+        stored as the model's ``validation``: reports then correct their shares.
     label_columns : sequence of str
         Categorical columns of the corpus to learn (``"category"``, ``"labels"``, an extra column).
     topic_model : bool
@@ -250,6 +258,9 @@ def train(
     weak.index = frame[schema.ID].to_numpy()
     targets = weak.copy()
     n_gold = 0
+    coded = gold_themes
+    if coded is not None and not hasattr(coded, "columns"):  # GoldLabels: train on sure codes
+        gold_themes = coded.sure()
     if gold_themes is not None:
         gold = gold_themes.reindex(columns=targets.columns, fill_value=False)
         known = targets.index.intersection(gold.index)
@@ -261,6 +272,10 @@ def train(
     themes = ThemeClassifier(random_state=seed, taxonomy=taxonomy).fit(
         texts, targets.to_numpy(), list(targets.columns)
     )
+    validation = None
+    if n_gold:
+        progress("measuring the tagger on the coded releases (held-out folds)", 0.2)
+        validation = _validate(coded, targets, texts, taxonomy, seed)
     metrics: dict[str, Any] = {
         "themes": {
             **themes.cv_metrics_,
@@ -317,7 +332,42 @@ def train(
         },
         "metrics": metrics,
     }
+    if validation is not None:
+        manifest["validation"] = validation
     return Model(taxonomy, themes, labels, fitted_topics, manifest)
+
+
+def _validate(coded: Any, targets: pd.DataFrame, texts: list[str], taxonomy: Taxonomy, seed: int):
+    """Held-out error rates of the theme classifier on the coded releases (see ``train``)."""
+    import numpy as np
+
+    from topics.classify import ThemeClassifier
+    from topics.evaluate.validation import held_out_validation
+
+    if hasattr(coded, "columns"):  # a plain bool frame: every code sure, equal weights
+        codes, weights, source = coded.astype(float), None, "gold labels"
+    else:
+        codes, source = coded.codes, coded.path.name
+        weights = coded.weights if coded.weighted else None
+    codes = codes.reindex(columns=targets.columns)
+    codes = codes[codes.index.isin(targets.index)]
+    rows = targets.index.get_indexer(codes.index)
+
+    def fit(train_texts: list[str], Y: np.ndarray) -> ThemeClassifier:
+        return ThemeClassifier(random_state=seed, taxonomy=taxonomy).fit(
+            train_texts, Y, list(targets.columns)
+        )
+
+    return held_out_validation(
+        fit,
+        texts,
+        targets.to_numpy(dtype=bool),
+        rows,
+        codes,
+        None if weights is None else weights.reindex(codes.index).to_numpy(dtype=float),
+        source=source,
+        seed=seed,
+    )
 
 
 def _date_range(dates: pd.Series) -> list[str] | None:

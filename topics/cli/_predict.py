@@ -160,11 +160,14 @@ def evaluate_cli(
     if as_json:
         echo_json({**results, "corpus": corpus.report.to_dict()})
         return
-    from topics.cli._render import print_classification
+    from topics.cli._render import print_classification, print_validation
 
     echo_accounting(corpus.report)
     for name, metrics in results.items():
-        print_classification(name, metrics)
+        if "error_rates" in metrics:
+            print_validation(f"{name} (hand-coded)", metrics)
+        else:
+            print_classification(name, metrics)
 
 
 @handles_errors

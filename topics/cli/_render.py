@@ -153,3 +153,59 @@ def print_predictions(frame: pd.DataFrame, texts: list[str]) -> None:
         snippet = texts[i][:60] + ("…" if len(texts[i]) > 60 else "")
         table.add_row(str(i), snippet, themes, topic, *(_fmt(row[c]) for c in extra))
     console.print(table)
+
+
+def _with_ci(value: Any, ci: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" + (f" [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else "")
+
+
+def print_validation(title: str, metrics: dict[str, Any]) -> None:
+    """Scores on hand-coded releases: P/R/F1 with bootstrap intervals, confusions, the misses."""
+    from rich.table import Table
+
+    console = _console()
+    console.print(
+        f"{title}  {metrics['n_documents']} coded releases"
+        + (", weighted by their sampling weights" if metrics.get("weighted") else "")
+        + f"; micro F1 {_with_ci(metrics['micro_f1'], metrics['micro_f1_ci'])}"
+        + f", macro F1 {_with_ci(metrics['macro_f1'], metrics['macro_f1_ci'])}"
+        + " (95% bootstrap intervals)",
+        style="bold",
+    )
+    if metrics.get("unsure") or metrics.get("uncoded"):
+        console.print(
+            f"  {metrics.get('unsure', 0)} release(s) with unsure codes (left out of those "
+            f"themes), {metrics.get('uncoded', 0)} row(s) not coded yet (skipped)"
+        )
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("theme", "precision", "recall", "f1", "coded +", "tagged", "specificity"):
+        table.add_column(column, justify="left" if column == "theme" else "right")
+    rates = metrics.get("error_rates", {})
+    for name, row in metrics["per_class"].items():
+        spec = rates.get(name, {}).get("specificity")
+        table.add_row(
+            name,
+            *(_with_ci(row[k], row[f"{k}_ci"]) for k in ("precision", "recall", "f1")),
+            str(row["support"]),
+            str(row["predicted"]),
+            "–" if spec is None or spec != spec else f"{spec:.3f}",
+        )
+    console.print(table)
+    for pair in metrics.get("confusions", []):
+        console.print(
+            f"  confused: tagged {pair['tagged']} instead of {pair['missed']} "
+            f"on {pair['releases']} release(s)"
+        )
+    wrong = metrics.get("wrong", [])
+    if wrong:
+        console.print(f"Releases it got wrong ({len(wrong)} shown):", style="bold")
+    for r in wrong:
+        parts = []
+        for kind, themes in (("tagged wrongly", r["tagged_wrongly"]), ("missed", r["missed"])):
+            for t in themes:
+                why = ", ".join(r["evidence"].get(t, [])) or "no phrase"
+                parts.append(f"{kind} {t} (p={r['probability'][t]:.2f}; evidence: {why})")
+        console.print(f"  {r['id']}  {r['title']}")
+        console.print("    " + "; ".join(parts))

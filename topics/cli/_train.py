@@ -52,7 +52,10 @@ def train_cli(
     ] = "extend",
     theme_labels: Annotated[
         Path | None,
-        typer.Option(help="Gold theme labels (CSV/JSON: document id or title → theme ids)."),
+        typer.Option(
+            help="Gold theme labels (CSV/JSON: document id or title → theme ids); the tagger's "
+            "error rates on them (held out) are kept in the model to correct report shares."
+        ),
     ] = None,
     label_column: Annotated[
         list[str] | None,
@@ -86,7 +89,7 @@ def train_cli(
     """
     from topics._paths import check_output
     from topics.model import train
-    from topics.themes import Taxonomy, default_taxonomy, read_labels_file
+    from topics.themes import Taxonomy, default_taxonomy, read_labels
 
     check_output(out, force=force, folder=True)  # before the training, not after
     if themes_mode not in ("extend", "replace"):
@@ -105,7 +108,7 @@ def train_cli(
         taxonomy = default_taxonomy()
         if themes is not None:
             taxonomy = taxonomy.merge(Taxonomy.from_file(themes), mode=themes_mode)
-        gold = read_labels_file(theme_labels, corpus.frame, taxonomy.ids) if theme_labels else None
+        gold = read_labels(theme_labels, corpus.frame, taxonomy.ids) if theme_labels else None
         model = train(
             corpus,
             taxonomy=taxonomy,

@@ -58,8 +58,10 @@ def evaluate_model(
     corpus : Corpus
         Merged duplicates are left out.
     theme_labels : path, optional
-        Gold theme labels (document id or title → theme ids); the themes are scored on the
-        documents it covers.
+        Gold theme labels (document id or title → theme ids, with "unsure" codes and sampling
+        weights, as ``topics label`` exports them); the themes are scored on the documents it
+        covers (:func:`topics.evaluate.validation.measure`: bootstrap intervals, error rates,
+        confusions and the releases the tagger got wrong).
     label_columns : sequence of str
         Columns of the corpus to score the model's classifier for that column against.
 
@@ -68,7 +70,8 @@ def evaluate_model(
     dict
         One metrics dict per scored part (``"themes"``, ``"label:<column>"``, ``"topics"``).
     """
-    from topics.themes import read_labels_file
+    from topics.evaluate.validation import measure
+    from topics.themes import read_labels
 
     frame = corpus.documents()
     texts = schema.model_texts(frame)
@@ -76,13 +79,8 @@ def evaluate_model(
     if theme_labels is not None:
         if model.themes is None:
             raise TopicsError("this model has no theme classifier", "re-train it with themes")
-        gold = read_labels_file(Path(theme_labels), frame, model.taxonomy.ids)
-        mask = frame[schema.ID].isin(gold.index).to_numpy()
-        covered = [t for t, keep in zip(texts, mask, strict=True) if keep]
-        truth = gold.reindex(
-            index=frame[schema.ID][mask], columns=model.theme_ids, fill_value=False
-        )
-        results["themes"] = evaluate_classifier(model.themes, covered, truth.to_numpy(bool))
+        gold = read_labels(Path(theme_labels), frame, model.taxonomy.ids)
+        results["themes"], _ = measure(model, frame, gold)
     for column in label_columns:
         if column not in model.labels:
             raise TopicsError(
