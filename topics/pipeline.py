@@ -52,6 +52,7 @@ def build_report(
     force: bool = False,
     title: str = "Theme trends",
     generated_at: datetime | None = None,
+    theme_labels: str | Path | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Path]:
     """Tag every release with the model and write the HTML report and its trend tables.
@@ -70,6 +71,11 @@ def build_report(
         Replace existing files.
     generated_at : datetime, optional
         Timestamp printed in the report (now by default); pass one for byte-identical output.
+    theme_labels : path, optional
+        Hand-coded releases (``topics label`` export): the model is measured on them and the
+        theme shares corrected for its error rates. Without it, the model's own validation
+        (``train`` with ``--theme-labels``) is used; with neither, the shares are uncorrected
+        and the report says so.
 
     Returns
     -------
@@ -85,7 +91,8 @@ def build_report(
     predictions = predict_corpus(model, frame, progress)
     if progress:
         progress("computing trends and writing the report", 0.9)
-    tables = trend_tables(summarize(frame, predictions, freq))
+    validation = model_validation(model, corpus, theme_labels)
+    tables = trend_tables(summarize(frame, predictions, freq), validation=validation)
     info = ReportInfo(
         title=title,
         generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
@@ -108,3 +115,34 @@ def _model_info(model: Model) -> dict[str, Any]:
         "corpus": manifest.get("corpus", {}),
         "parameters": manifest.get("parameters", {}),
     }
+
+
+def model_validation(
+    model: Model, corpus: Corpus, theme_labels: str | Path | None = None
+) -> dict[str, Any] | None:
+    """The error rates a report corrects with: measured on ``theme_labels``, else the model's.
+
+    When the labels are the very ones the model was trained with (same coded releases), a
+    measurement on them would be optimistic: the model's held-out validation is kept instead.
+    """
+    from topics.evaluate.validation import coded_fingerprint, measure, validation_record
+    from topics.themes import read_labels
+
+    own = model.validation
+    if theme_labels is None:
+        return own
+    documents = corpus.documents()
+    gold = read_labels(Path(theme_labels), documents, model.taxonomy.ids)
+    fingerprint = coded_fingerprint(gold.codes.index)
+    if own is not None and own.get("fingerprint") == fingerprint:
+        return own
+    _, rates = measure(model, documents, gold)
+    return validation_record(
+        rates,
+        source=Path(theme_labels).name,
+        n_coded=int(gold.codes.notna().any(axis=1).sum()),
+        weighted=gold.weighted,
+        method="the report's model tagged the coded releases (they must not be ones it was "
+        "trained on)",
+        fingerprint=fingerprint,
+    )

@@ -51,6 +51,13 @@ def report_cli(
         Path, typer.Option("--out", "-o", help="HTML file to write; CSV and JSON go beside it.")
     ] = Path("reports/trends.html"),
     title: Annotated[str, typer.Option(help="Title of the report.")] = "Theme trends",
+    theme_labels: Annotated[
+        Path | None,
+        typer.Option(
+            help="Hand-coded releases (`topics label` export): correct the theme shares for "
+            "the model's measured error rates. Default: the model's own validation, if any."
+        ),
+    ] = None,
     text_column: TextColumn = None,
     title_column: TitleColumn = None,
     date_column: DateColumn = None,
@@ -86,7 +93,14 @@ def report_cli(
         report("reading the corpus", 0.05)
         releases = read_corpus(corpus, ctx.params)
         written = build_report(
-            fitted, releases, freq=freq, out=out, force=force, title=title, progress=report
+            fitted,
+            releases,
+            freq=freq,
+            out=out,
+            force=force,
+            title=title,
+            theme_labels=theme_labels,
+            progress=report,
         )
     echo_accounting(releases.report)
     for kind, path in written.items():

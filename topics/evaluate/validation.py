@@ -260,28 +260,34 @@ def measure(model: Model, documents: pd.DataFrame, gold: GoldLabels, seed: int =
 
 
 def validation_record(
-    rates: Mapping[str, ErrorRates], *, source: str, n_coded: int, weighted: bool, method: str
+    rates: Mapping[str, ErrorRates],
+    *,
+    source: str,
+    n_coded: int,
+    weighted: bool,
+    method: str,
+    fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """The validation kept with a model (JSON-able): error-rate counts per theme and provenance."""
+    """The validation kept with a model (JSON-able): error-rate counts per theme and provenance.
+
+    ``fingerprint`` (:func:`coded_fingerprint`) names the coded releases, so that a report given
+    the same labels as the training knows not to re-measure the model on them.
+    """
     return {
         "source": source,
         "n_coded": int(n_coded),
         "weighted": bool(weighted),
         "method": method,
+        "fingerprint": fingerprint,
         "error_rates": {t: r.as_dict() for t, r in rates.items()},
     }
 
 
-def rates_of(record: Mapping[str, Any] | None) -> dict[str, ErrorRates]:
-    """The :class:`ErrorRates` per theme of a validation record (empty without one)."""
-    from topics.trends.correct import ErrorRates
+def coded_fingerprint(ids: Sequence[str]) -> str:
+    """sha256 over the sorted ids of coded releases."""
+    import hashlib
 
-    if not record:
-        return {}
-    return {
-        t: ErrorRates(tp=r["tp"], fn=r["fn"], tn=r["tn"], fp=r["fp"])
-        for t, r in record.get("error_rates", {}).items()
-    }
+    return hashlib.sha256("\n".join(sorted(map(str, ids))).encode()).hexdigest()
 
 
 def _clean(value: float) -> float | None:
@@ -346,8 +352,9 @@ def held_out_validation(
     return validation_record(
         rates,
         source=source,
-        n_coded=len(coded_rows),
+        n_coded=int(codes.notna().any(axis=1).sum()),
         weighted=weighted,
+        fingerprint=coded_fingerprint(codes.index),
         method=f"held out: {k}-fold cross-fitting over the coded releases (each tagged by a "
         "model trained without it)",
     )

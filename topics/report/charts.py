@@ -57,11 +57,17 @@ def share_figure(
 
     ``rows`` are the period rows of the context (``start``, ``label``, ``share``, ``lower``,
     ``upper``, ``count``, ``total``); ``changes`` the series' change points (``start``).
+
+    When the rows are corrected for the tagger's errors (``corrected`` with ``share_raw``,
+    ``raw_lower``, ``raw_upper``), the raw series is drawn too, hidden (grey, dashed): the
+    figure's ``raw`` lists its trace indices, which the page's "raw shares" toggle shows.
     """
     color = STATUS_COLORS.get(status, STATUS_COLORS["no clear trend"])
     x = [r["start"] for r in rows]
     hover = [
-        f"{r['label']}: {_pct(r['share'])} ({r['count']} of {r['total']})"
+        f"{r['label']}: {_pct(r['share'])}"
+        + (" corrected" if r.get("corrected") else "")
+        + f" ({r['count']} of {r['total']}{' tagged' if r.get('corrected') else ''})"
         f"<br>95% interval {_pct(r['lower'])}–{_pct(r['upper'])}"
         for r in rows
     ]
@@ -104,6 +110,39 @@ def share_figure(
             },
         },
     ]
+    raw = [len(data), len(data) + 1] if any(r.get("corrected") for r in rows) else []
+    if raw:
+        raw_rows = [
+            {**r, "share": r["share_raw"], "lower": r["raw_lower"], "upper": r["raw_upper"]}
+            for r in rows
+        ]
+        raw_x, raw_y, _ = _band(raw_rows)
+        data += [
+            {
+                "type": "scatter",
+                "x": raw_x,
+                "y": raw_y,
+                "mode": "lines",
+                "fill": "toself",
+                "fillcolor": _rgba(MUTED, 0.12),
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+                "visible": False,
+            },
+            {
+                "type": "scatter",
+                "x": x,
+                "y": [r["share"] for r in raw_rows],
+                "mode": "lines",
+                "line": {"color": MUTED, "width": 1.5, "dash": "dash"},
+                "text": [
+                    f"{r['label']}: raw {_pct(r['share'])} ({r['count']} of {r['total']} tagged)"
+                    for r in raw_rows
+                ],
+                "hovertemplate": "%{text}<extra></extra>",
+                "visible": False,
+            },
+        ]
     shapes = [
         {
             "type": "line",
@@ -130,7 +169,10 @@ def share_figure(
         xaxis={"gridcolor": GRID, "zeroline": False, "type": "date", "fixedrange": True},
         margin={"l": 44, "r": 8, "t": 6, "b": 28},
     )
-    return chart_strings({"id": fig_id, "data": data, "layout": layout})
+    figure = chart_strings({"id": fig_id, "data": data, "layout": layout})
+    if raw:
+        figure["raw"] = raw
+    return figure
 
 
 def forest_figure(fig_id: str, themes: Sequence[dict]) -> dict:

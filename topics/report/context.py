@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from topics.progress import Progress, noop
 from topics.report import charts
-from topics.report.sections import info_rows, metric_sections
+from topics.report.sections import accuracy_section, info_rows, metric_sections
 from topics.trends.records import clean, period_label, period_rows, period_start, trend_record
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ def build_context(
         "period_terms": tables.period_terms,
         "categories": categories,
         "metrics": metric_sections(info.metrics),
+        "accuracy": accuracy_section(tables.validation, names),
         "method": tables.method(),
         "figures": figures,
         "tables": tables.records(),

@@ -78,3 +78,42 @@ def metric_sections(metrics: dict) -> list[dict]:
     if summary:
         sections.insert(0, {"title": "Summary", "kind": "kv", "rows": summary})
     return sections
+
+
+def accuracy_section(validation: dict | None, names: dict[str, str]) -> dict:
+    """The tagger's measured accuracy per theme, and whether its shares were corrected.
+
+    ``validation`` is a validation record (:func:`topics.evaluate.validation.validation_record`)
+    or ``None`` (the shares are then uncorrected, and the section says so).
+    """
+    from topics.trends.correct import MIN_YOUDEN
+    from topics.trends.corrected import rates_of
+
+    if validation is None:
+        return {"corrected": False, "rows": [], "min_youden": MIN_YOUDEN}
+    rows = []
+    for theme, r in rates_of(validation).items():
+        sens, spec = r.sensitivity, r.specificity
+        tagged = r.tp + r.fp
+        if r.correctable:
+            reason = "corrected"
+        elif not (r.tp + r.fn) or not (r.tn + r.fp):
+            reason = "not corrected: no coded " + ("positives" if not r.tp + r.fn else "negatives")
+        else:
+            reason = f"not corrected: sensitivity + specificity - 1 below {MIN_YOUDEN}"
+        rows.append(
+            {
+                "theme": theme,
+                "name": names.get(theme, theme),
+                "positives": clean(r.tp + r.fn),
+                "negatives": clean(r.tn + r.fp),
+                "sensitivity": clean(sens),
+                "specificity": clean(spec),
+                "precision": clean(r.tp / tagged) if tagged else None,
+                "youden": clean(r.youden),
+                "corrected": r.correctable,
+                "status": reason,
+            }
+        )
+    info = {k: v for k, v in validation.items() if k != "error_rates"}
+    return {"corrected": True, "rows": rows, "min_youden": MIN_YOUDEN, **info}

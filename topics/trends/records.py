@@ -94,7 +94,7 @@ def period_rows(shares: pd.DataFrame, freq: str) -> dict[str, list[dict]]:
     """Shares with intervals per series, one plain record per period."""
     out: dict[str, list[dict]] = {}
     for series, part in shares.groupby("series", sort=False):
-        out[str(series)] = [
+        rows = out[str(series)] = [
             {
                 "label": period_label(p, freq),
                 "start": period_start(p),
@@ -114,4 +114,19 @@ def period_rows(shares: pd.DataFrame, freq: str) -> dict[str, list[dict]]:
                 strict=True,
             )
         ]
+        if "share_raw" in part.columns:  # corrected for the tagger's errors
+            for row, raw, low, high, done in zip(
+                rows,
+                part["share_raw"],
+                part["raw_lower"],
+                part["raw_upper"],
+                part["corrected"],
+                strict=True,
+            ):
+                row.update(
+                    share_raw=clean(raw),
+                    raw_lower=clean(low),
+                    raw_upper=clean(high),
+                    corrected=bool(done),
+                )
     return out

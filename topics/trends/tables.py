@@ -18,8 +18,11 @@ from topics.trends.records import change_records, clean, period_label, period_st
 from topics.trends.summary import REPRESENTATIVES, TrendSummary
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
+    from topics.trends.correct import ErrorRates
     from topics.trends.stats import TrendSettings
 
 #: Distinguishing terms kept per theme and per period.
@@ -27,7 +30,7 @@ TERMS_SHOWN = 10
 
 SHARE_COLUMNS = [
     "kind", "series", "name", "period", "period_start", "count", "total", "share", "lower",
-    "upper",
+    "upper", "share_raw", "raw_lower", "raw_upper", "corrected",
 ]  # fmt: skip
 
 
@@ -61,6 +64,9 @@ class TrendTables:
     category_shares : DataFrame
         Theme shares with intervals per category (``category, series, count, total, share,
         lower, upper``), dated or not; empty when the corpus has no categories.
+    validation : dict or None
+        The tagger's measured error rates the theme shares were corrected with
+        (:func:`topics.evaluate.validation.validation_record`); ``None``: uncorrected.
     """
 
     summary: TrendSummary
@@ -72,6 +78,7 @@ class TrendTables:
     period_terms: list[dict]
     overview: dict
     category_shares: pd.DataFrame
+    validation: dict | None = None
 
     @property
     def freq(self) -> str:
@@ -86,6 +93,10 @@ class TrendTables:
             "representatives": REPRESENTATIVES,
             "terms": TERMS_SHOWN,
             "recent": recent_periods(self.freq),
+            "corrected": self.validation is not None,
+            "validation": None
+            if self.validation is None
+            else {k: v for k, v in self.validation.items() if k != "error_rates"},
         }
 
     def records(self) -> dict[str, list[dict]]:
@@ -99,6 +110,7 @@ class TrendTables:
             ("topic", self.topics, topic_names),
         ):
             for r in block.shares.to_dict("records"):
+                raw = "share_raw" in r
                 shares.append(
                     {
                         "kind": kind,
@@ -111,6 +123,10 @@ class TrendTables:
                         "share": clean(r["share"]),
                         "lower": clean(r["lower"]),
                         "upper": clean(r["upper"]),
+                        "share_raw": clean(r["share_raw" if raw else "share"]),
+                        "raw_lower": clean(r["raw_lower" if raw else "lower"]),
+                        "raw_upper": clean(r["raw_upper" if raw else "upper"]),
+                        "corrected": bool(r.get("corrected", False)),
                     }
                 )
             trends += [
@@ -149,19 +165,35 @@ class TrendTables:
         return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def series_trends(counts: pd.DataFrame, settings: TrendSettings, freq: str) -> SeriesTrends:
-    """Shares, trend tests, change points and ranking for one family of series."""
+def series_trends(
+    counts: pd.DataFrame,
+    settings: TrendSettings,
+    freq: str,
+    rates: Mapping[str, ErrorRates] | None = None,
+) -> SeriesTrends:
+    """Shares, trend tests, change points and ranking for one family of series.
+
+    With ``rates`` (the tagger's measured error rates per series), shares and effect sizes are
+    corrected and the minimum effect applies to the corrected change (see
+    :mod:`topics.trends.corrected`).
+    """
+    from topics.trends import corrected as fix
     from topics.trends.counts import add_shares
     from topics.trends.stats import change_points, rank_trends, recent_periods, trend_tests
 
     trends = trend_tests(counts, settings)
+    shares = add_shares(counts, alpha=settings.alpha)
+    changes = change_points(counts, settings)
+    if rates:
+        trends = fix.corrected_trends(trends, rates, settings)
+        shares = fix.corrected_share_table(shares, rates, level=1 - settings.alpha)
+        changes = fix.corrected_changes(changes, rates)
     emerging, declining = rank_trends(counts, trends, recent=recent_periods(freq))
+    if rates:
+        emerging = fix.corrected_ranking(emerging, rates)
+        declining = fix.corrected_ranking(declining, rates)
     return SeriesTrends(
-        shares=add_shares(counts, alpha=settings.alpha),
-        trends=trends,
-        changes=change_points(counts, settings),
-        emerging=emerging,
-        declining=declining,
+        shares=shares, trends=trends, changes=changes, emerging=emerging, declining=declining
     )
 
 
@@ -169,6 +201,7 @@ def trend_tables(
     summary: TrendSummary,
     settings: TrendSettings | None = None,
     progress: Progress | None = None,
+    validation: dict | None = None,
 ) -> TrendTables:
     """Run every trend statistic on a summary.
 
@@ -179,6 +212,10 @@ def trend_tables(
     settings : TrendSettings, optional
         Thresholds of the statistics (defaults documented on the class).
     progress : callable(message, fraction), optional
+    validation : dict, optional
+        The tagger's error rates measured on hand-coded releases
+        (:func:`topics.evaluate.validation.validation_record`, a model's ``validation``): the
+        theme shares are then corrected (:mod:`topics.trends.corrected`).
 
     Returns
     -------
@@ -192,7 +229,12 @@ def trend_tables(
     settings = settings or TrendSettings()
     freq = summary.freq
     report("testing theme trends", 0.8)
-    themes = series_trends(summary.theme_counts, settings, freq)
+    rates = None
+    if validation is not None:
+        from topics.trends.corrected import rates_of
+
+        rates = rates_of(validation)
+    themes = series_trends(summary.theme_counts, settings, freq, rates)
     report("testing topic trends", 0.85)
     topics = series_trends(summary.topic_counts, settings, freq)
     theme_terms, period_terms = distinguishing_terms(summary.term_counts, freq, TERMS_SHOWN)
@@ -208,6 +250,7 @@ def trend_tables(
         category_shares=add_shares(summary.category_counts)
         if len(summary.category_counts)
         else summary.category_counts,
+        validation=validation,
     )
 
 
