@@ -22,6 +22,7 @@ SUITES: dict[str, str] = {
     "speed": "bench.suite_speed",
     "classify": "bench.suite_classify",
     "topics": "bench.suite_topics",
+    "correct": "bench.suite_correct",
 }
 
 #: Distributions whose versions head BENCHMARKS.md.

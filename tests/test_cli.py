@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from topics.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["ingest", "train", "predict", "evaluate", "info", "report"]
+COMMANDS = ["ingest", "train", "predict", "evaluate", "info", "report", "label"]
 runner = CliRunner()
 
 

@@ -8,6 +8,7 @@ The public API, one call per CLI command::
     model = topics.load("models/default")           # topics info / predict
     model.predict(["Korea expands rare earth reserves"]).to_frame()
     topics.evaluate_model(model, corpus, label_columns=["category"])  # topics evaluate
+    topics.label_sample(model, corpus, "labels.html", n=200)        # topics label
     topics.build_report(model, corpus, out="reports/trends.html")   # topics report
 
 Attributes are imported lazily so that ``import topics`` (and ``topics --help``) stays instant.
@@ -29,6 +30,7 @@ _EXPORTS = {
     "Predictions": "topics.predictions",
     "build_report": "topics.pipeline",
     "evaluate_model": "topics.evaluate",
+    "label_sample": "topics.annotate",
     "default_taxonomy": "topics.themes",
     "Taxonomy": "topics.themes",
     "TopicsError": "topics.errors",
@@ -51,12 +53,14 @@ __all__ = [
     "build_report",
     "default_taxonomy",
     "evaluate_model",
+    "label_sample",
     "load",
     "load_corpus",
     "train",
 ]
 
 if TYPE_CHECKING:
+    from topics.annotate import label_sample
     from topics.corpus import Corpus, load_corpus
     from topics.errors import CorpusError, ModelFormatError, ThemeError, TopicsError, TrainingError
     from topics.evaluate import evaluate_model
