@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from topics._paths import check_output
 from topics.annotate.page import evidence_spans, page_data, render_page, sample_csv
 from topics.annotate.sample import Sample, draw_sample
 from topics.errors import TopicsError
@@ -78,9 +79,7 @@ def label_sample(
     report = progress or noop
     if fmt not in FORMATS:
         raise TopicsError(f"unknown format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
-    out = Path(out)
-    if out.exists() and not force:
-        raise TopicsError(f"{out} already exists", "pass --force to replace it")
+    out = check_output(out, force=force)  # before the tagging, not after
     if model.themes is None:
         raise TopicsError("this model has no theme classifier", "re-train it with themes")
     documents = corpus.documents().reset_index(drop=True)

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from topics._safe import spreadsheet_cell
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -141,7 +143,7 @@ def sample_csv(sample: Sample) -> str:
         writer.writerow(
             {
                 "id": r["id"],
-                "title": _cell(r["title"]),
+                "title": spreadsheet_cell(r["title"]),
                 "date": r["date"] or "",
                 "suggested": ";".join(r["suggested"]),
                 "themes": "?",
@@ -149,12 +151,7 @@ def sample_csv(sample: Sample) -> str:
                 "weight": f"{r['weight']:.6g}",
                 "inclusion": f"{r['inclusion']:.6g}",
                 "stratum": r["stratum"],
-                "text": _cell(r["text"]),
+                "text": spreadsheet_cell(r["text"]),
             }
         )
     return buffer.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A text cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from topics.cli._accounting import echo_accounting
 from topics.cli._common import (
     CategoryColumn,
     CorpusPaths,
@@ -91,6 +92,7 @@ def label_cli(
             force=force,
             progress=report,
         )
+    echo_accounting(corpus.report)
     design = sample.design
     k = len(design["strata"])
     typer.echo(
