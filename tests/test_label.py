@@ -300,3 +300,27 @@ def test_label_evaluate_train_report_on_the_seeds(seeds_model: Path, tmp_path: P
     assert {"share_raw", "raw_lower", "raw_upper", "corrected"} <= set(table.columns)
     assert table.loc[table["kind"] == "theme", "corrected"].any()
     assert not table.loc[table["kind"] == "topic", "corrected"].any()
+
+
+def test_held_out_validation_never_tags_a_release_with_a_model_that_saw_it():
+    """A tagger that only remembers its training releases is perfect in-sample; held out, it
+    finds none of the coded positives."""
+    from topics.evaluate.validation import held_out_validation
+
+    class Memory:
+        def __init__(self, texts: list[str], Y: np.ndarray) -> None:
+            self.seen = {t: y for t, y in zip(texts, Y, strict=True)}
+
+        def predict(self, texts: list[str]) -> np.ndarray:
+            return np.array([self.seen.get(t, [False]) for t in texts]).reshape(len(texts), 1)
+
+    texts = [f"release {i}" for i in range(40)]
+    targets = (np.arange(40) % 2 == 0)[:, None]
+    coded_rows = np.arange(0, 40, 4)
+    codes = pd.DataFrame({"a": targets[coded_rows, 0].astype(float)})
+    record = held_out_validation(
+        Memory, texts, targets, coded_rows, codes, None, source="x.csv", folds=5
+    )
+    rates = record["error_rates"]["a"]
+    assert rates["tp"] + rates["fn"] == 10 and rates["sensitivity"] == 0.0
+    assert record["n_coded"] == 10 and record["method"].startswith("held out: 5-fold")

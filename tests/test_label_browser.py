@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_report_browser import ARGS, find_chromium, require
+from test_report_browser import ARGS, find_chromium, require, watch
 from typer.testing import CliRunner
 
 import topics
@@ -42,16 +42,7 @@ def test_code_three_releases_with_the_keyboard_reload_export_and_evaluate(tmp_pa
         try:
             context = browser.new_context(accept_downloads=True)
             page = context.new_page()
-            page.on(
-                "console",
-                lambda m: (
-                    problems.append(f"console {m.type}: {m.text}")
-                    if m.type in ("error", "warning")
-                    else None
-                ),
-            )
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("request", lambda r: requests.append(r.url))
+            watch(page, problems, requests)
             page.goto(url, wait_until="load")
             assert page.locator("#doc-title").inner_text() == frame["title"].iloc[0]
             assert page.locator("#text mark").count() > 0  # the evidence is highlighted
@@ -103,3 +94,56 @@ def test_code_three_releases_with_the_keyboard_reload_export_and_evaluate(tmp_pa
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)["themes"]
     assert scores["n_documents"] == 2 and scores["unsure"] == 1
+
+
+def test_corrected_report_shows_accuracy_and_toggles_the_raw_series(tmp_path: Path):
+    executable = find_chromium()
+    if executable is None:
+        require("no chromium executable found (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require("the playwright package is not installed")
+    from synthetic import synthetic_inputs
+
+    from topics.evaluate.validation import validation_record
+    from topics.report import write_report
+    from topics.trends import trend_tables
+    from topics.trends.correct import ErrorRates
+
+    inputs = synthetic_inputs(1200, seed=3)
+    summary = inputs.summary()
+    rates = {t: ErrorRates(tp=80, fn=20, tn=270, fp=30) for t in summary.theme_ids}
+    validation = validation_record(
+        rates, source="coded.csv", n_coded=400, weighted=True, method="held out"
+    )
+    tables = trend_tables(summary, validation=validation)
+    paths = write_report(tables, tmp_path / "report.html", info=inputs.info())
+    url = paths["html"].resolve().as_uri()
+    problems: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            watch(page, problems, requests)
+            page.goto(url, wait_until="load")
+            page.wait_for_function(
+                "document.querySelectorAll('.js-plotly-plot').length === "
+                "document.querySelectorAll('script[data-figure]').length"
+            )
+            note = page.locator("#correction-note").inner_text()
+            accuracy = page.locator("#accuracy-table tbody tr").count()
+            first_row = page.locator("#accuracy-table tbody tr").first.inner_text()
+            visible = "document.getElementById('fig-theme-0').data.map(t => t.visible !== false)"
+            before = page.evaluate(visible)
+            page.check("#show-raw")
+            after = page.evaluate(visible)
+        finally:
+            browser.close()
+    assert problems == []
+    assert [u for u in requests if u != url] == []
+    assert "corrected" in note and "400 hand-coded releases" in note
+    assert accuracy == len(summary.theme_ids)
+    assert "80.0%" in first_row and "90.0%" in first_row  # sensitivity, specificity
+    assert before == [True, True, False, False] and after == [True, True, True, True]

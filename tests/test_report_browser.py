@@ -35,6 +35,22 @@ def require(reason: str) -> None:
     pytest.skip(reason)
 
 
+def watch(page, problems: list[str], requests: list[str]) -> None:
+    """Collect a page's console errors and warnings, page errors, dialogs and requests."""
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on("request", lambda r: requests.append(r.url))
+
+
 def test_report_renders_in_headless_chromium(tmp_path: Path):
     executable = find_chromium()
     if executable is None:
@@ -64,18 +80,7 @@ def test_report_renders_in_headless_chromium(tmp_path: Path):
         browser = pw.chromium.launch(executable_path=executable, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on(
-                "console",
-                lambda m: (
-                    problems.append(f"console {m.type}: {m.text}")
-                    if m.type in ("error", "warning")
-                    else None
-                ),
-            )
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
-            page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-            page.on("request", lambda r: requests.append(r.url))
+            watch(page, problems, requests)
             page.goto(url, wait_until="load")
             page.wait_for_function(
                 "document.querySelectorAll('.js-plotly-plot').length === "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -43,3 +44,22 @@ def check_output(path: str | Path, *, force: bool = False, folder: bool = False)
             "choose a writable place, or fix the folder's permissions",
         ) from exc
     return path
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text through a temporary sibling and a rename: never a half-written file.
+
+    The file gets the usual permissions (``0666`` less the umask): pages and reports are meant
+    to be shared.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -275,7 +275,7 @@ def train(
     validation = None
     if n_gold:
         progress("measuring the tagger on the coded releases (held-out folds)", 0.2)
-        validation = _validate(coded, targets, texts, taxonomy, seed)
+        validation = _validate(themes, coded, targets, texts, seed)
     metrics: dict[str, Any] = {
         "themes": {
             **themes.cv_metrics_,
@@ -337,11 +337,13 @@ def train(
     return Model(taxonomy, themes, labels, fitted_topics, manifest)
 
 
-def _validate(coded: Any, targets: pd.DataFrame, texts: list[str], taxonomy: Taxonomy, seed: int):
-    """Held-out error rates of the theme classifier on the coded releases (see ``train``)."""
-    import numpy as np
+def _validate(
+    themes: ThemeClassifier, coded: Any, targets: pd.DataFrame, texts: list[str], seed: int
+):
+    """Held-out error rates of the theme classifier on the coded releases (see ``train``):
+    unfitted copies of ``themes`` (same settings) are refitted without each fold."""
+    from sklearn.base import clone
 
-    from topics.classify import ThemeClassifier
     from topics.evaluate.validation import held_out_validation
 
     if hasattr(coded, "columns"):  # a plain bool frame: every code sure, equal weights
@@ -353,10 +355,8 @@ def _validate(coded: Any, targets: pd.DataFrame, texts: list[str], taxonomy: Tax
     codes = codes[codes.index.isin(targets.index)]
     rows = targets.index.get_indexer(codes.index)
 
-    def fit(train_texts: list[str], Y: np.ndarray) -> ThemeClassifier:
-        return ThemeClassifier(random_state=seed, taxonomy=taxonomy).fit(
-            train_texts, Y, list(targets.columns)
-        )
+    def fit(train_texts: list[str], Y: Any) -> ThemeClassifier:
+        return clone(themes).fit(train_texts, Y, list(targets.columns))
 
     return held_out_validation(
         fit,

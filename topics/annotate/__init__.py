@@ -7,12 +7,10 @@ with ``--theme-labels`` to ``topics evaluate``, ``topics train`` and ``topics re
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from topics._paths import check_output
+from topics._paths import check_output, write_text_atomic
 from topics.annotate.page import evidence_spans, page_data, render_page, sample_csv
 from topics.annotate.sample import Sample, draw_sample
 from topics.errors import TopicsError
@@ -106,10 +104,6 @@ def label_sample(
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_text_atomic(path, text)
     except OSError as exc:
         raise TopicsError(f"{path}: cannot write ({exc})", "check the path") from exc

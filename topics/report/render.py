@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from topics._paths import write_text_atomic
 from topics.errors import TopicsError
 from topics.progress import Progress, noop
 
@@ -100,20 +99,6 @@ def render_html(context: dict[str, Any]) -> str:
     return template.render(**context, plotly_js=_plotly_js())
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def report_paths(out: str | Path) -> dict[str, Path]:
     """The files a report at ``out`` consists of: ``{"html", "csv", "json"}``.
 
@@ -196,7 +181,7 @@ def write_report(
     }
     try:
         for key in ("csv", "json", "html"):
-            _atomic_write(paths[key], texts[key])
+            write_text_atomic(paths[key], texts[key])
     except OSError as exc:
         raise TopicsError(f"{out}: cannot write the report ({exc})", "check the path") from exc
     report("report written", 1.0)
