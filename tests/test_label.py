@@ -324,3 +324,47 @@ def test_held_out_validation_never_tags_a_release_with_a_model_that_saw_it():
     rates = record["error_rates"]["a"]
     assert rates["tp"] + rates["fn"] == 10 and rates["sensitivity"] == 0.0
     assert record["n_coded"] == 10 and record["method"].startswith("held out: 5-fold")
+
+
+def test_bootstrap_scores_point_estimates_intervals_unsure_and_weights():
+    from topics.evaluate.validation import bootstrap_scores
+
+    # theme a: 30 coded positives (24 tagged), 70 negatives (7 tagged); b unsure on 10
+    truth = np.r_[np.ones(30), np.zeros(70)]
+    tagged_a = np.r_[np.ones(24), np.zeros(6), np.ones(7), np.zeros(63)].astype(bool)
+    codes = np.column_stack([truth, truth])
+    codes[:10, 1] = np.nan
+    tagged = np.column_stack([tagged_a, tagged_a])
+    scores = bootstrap_scores(codes, tagged, ["a", "b"], seed=1)
+    a = scores["per_class"]["a"]
+    assert a["precision"] == pytest.approx(24 / 31, abs=1e-4)
+    assert a["recall"] == pytest.approx(0.8) and a["support"] == 30 and a["coded"] == 100
+    low, high = a["recall_ci"]
+    assert low < 0.8 < high and high - low < 0.35
+    assert scores["per_class"]["b"]["coded"] == 90 and scores["n_documents"] == 100
+    assert not scores["weighted"]
+    # weights: the tagged negatives count ten times as much, so precision falls
+    weights = np.where(~truth.astype(bool) & tagged_a, 10.0, 1.0)
+    weighted = bootstrap_scores(codes, tagged, ["a", "b"], weights, seed=1)
+    assert weighted["per_class"]["a"]["precision"] == pytest.approx(24 / 94, abs=1e-4)
+    assert weighted["weighted"]
+
+
+def test_bootstrap_scores_of_nothing_coded_are_empty_not_an_error():
+    from topics.evaluate.validation import bootstrap_scores
+
+    scores = bootstrap_scores(np.full((3, 1), np.nan), np.zeros((3, 1), bool), ["a"])
+    assert scores["n_documents"] == 0 and scores["per_class"]["a"]["f1_ci"] is None
+
+
+def test_evaluating_a_sheet_with_nothing_coded_is_a_clear_error(seeds_model: Path, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    result = runner.invoke(
+        app, ["label", "--model", str(seeds_model), "--n", "3", "--format", "csv",
+              "-o", str(sheet), "-q"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app, ["evaluate", "--model", str(seeds_model), "--theme-labels", str(sheet)]
+    )
+    assert result.exit_code == 1 and "no release is coded" in result.output

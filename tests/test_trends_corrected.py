@@ -74,14 +74,15 @@ def test_a_chance_level_tagger_is_left_uncorrected_and_said_so():
     assert np.allclose(
         tables.themes.shares["share"].fillna(-1), tables.themes.shares["share_raw"].fillna(-1)
     )
-    rows = build_context(tables, inputs.info())["accuracy"]["rows"]
-    assert all("not corrected" in r["status"] for r in rows)
+    accuracy = build_context(tables, inputs.info())["accuracy"]
+    assert accuracy["measured"] and not accuracy["corrected"]
+    assert all("not corrected" in r["status"] for r in accuracy["rows"])
 
 
 def test_report_context_shows_measured_accuracy_or_says_uncorrected():
     inputs = synthetic_inputs(800, seed=2)
     plain = context_of(inputs)
-    assert plain["accuracy"]["corrected"] is False and plain["accuracy"]["rows"] == []
+    assert plain["accuracy"]["measured"] is False and plain["accuracy"]["rows"] == []
     summary = inputs.summary()
     tables = trend_tables(summary, validation=_validation(summary.theme_ids))
     context = build_context(tables, inputs.info())

@@ -1,6 +1,6 @@
 """The tagger measured on a hand-coded sample: scores, error rates, confusions, the misses.
 
-:func:`score_coded` is what ``topics evaluate --theme-labels`` prints: per theme precision,
+:func:`measure` is what ``topics evaluate --theme-labels`` prints: per theme precision,
 recall and F1 with 95% percentile-bootstrap intervals (releases resampled, sampling weights
 kept: each statistic is a ratio of weighted counts), the confusion counts, the pairs of themes
 the tagger mixes up, and the releases it got wrong. :func:`validation_record` is the part kept
@@ -94,18 +94,10 @@ def bootstrap_scores(
     truth, tagged, coded, w = truth[rows], tagged[rows], coded[rows], w[rows]
     counts = weighted_counts(truth, tagged, coded, w)
     rng = np.random.default_rng(seed)
-    boot = (
-        np.stack(
-            [
-                weighted_counts(truth[s], tagged[s], coded[s], w[s])
-                for s in rng.integers(
-                    0, len(rows), size=(n_bootstrap if len(rows) else 0, len(rows))
-                )
-            ]
-        )
-        if len(rows)
-        else np.zeros((0, 4, len(ids)))
-    )
+    boot = np.zeros((0, 4, len(ids)))
+    if len(rows):
+        samples = rng.integers(0, len(rows), size=(n_bootstrap, len(rows)))
+        boot = np.stack([weighted_counts(truth[i], tagged[i], coded[i], w[i]) for i in samples])
     tail = 100 * (1 - level) / 2
 
     def interval(values: np.ndarray) -> list[float] | None:
@@ -225,9 +217,15 @@ def measure(model: Model, documents: pd.DataFrame, gold: GoldLabels, seed: int =
         ``unsure`` and ``uncoded`` counts), and the error rates per theme.
     """
     from topics.corpus import schema
+    from topics.errors import ThemeError
     from topics.themes.match import matcher_for
     from topics.trends.correct import error_rates
 
+    if not gold.codes.notna().to_numpy().any():
+        raise ThemeError(
+            f"{gold.path}: no release is coded (rows marked '?' or all unsure)",
+            "code some releases first (topics label), then export them",
+        )
     ids = model.theme_ids
     codes = gold.codes.reindex(columns=ids)
     rows = documents[schema.ID].astype(str).isin(codes.index).to_numpy()

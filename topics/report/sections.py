@@ -83,6 +83,8 @@ def metric_sections(metrics: dict) -> list[dict]:
 def accuracy_section(validation: dict | None, names: dict[str, str]) -> dict:
     """The tagger's measured accuracy per theme, and whether its shares were corrected.
 
+    ``measured``: a validation was given; ``corrected``: at least one theme was corrected.
+
     ``validation`` is a validation record (:func:`topics.evaluate.validation.validation_record`)
     or ``None`` (the shares are then uncorrected, and the section says so).
     """
@@ -90,7 +92,7 @@ def accuracy_section(validation: dict | None, names: dict[str, str]) -> dict:
     from topics.trends.corrected import rates_of
 
     if validation is None:
-        return {"corrected": False, "rows": [], "min_youden": MIN_YOUDEN}
+        return {"measured": False, "corrected": False, "rows": [], "min_youden": MIN_YOUDEN}
     rows = []
     for theme, r in rates_of(validation).items():
         sens, spec = r.sensitivity, r.specificity
@@ -116,4 +118,11 @@ def accuracy_section(validation: dict | None, names: dict[str, str]) -> dict:
             }
         )
     info = {k: v for k, v in validation.items() if k != "error_rates"}
-    return {"corrected": True, "rows": rows, "min_youden": MIN_YOUDEN, **info}
+    corrected = any(r["corrected"] for r in rows)
+    return {
+        "measured": True,
+        "corrected": corrected,
+        "rows": rows,
+        "min_youden": MIN_YOUDEN,
+        **info,
+    }
