@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import topics.model
+import topics.training
 from topics.cli import app
 
 runner = CliRunner()
@@ -39,7 +39,7 @@ def _no_training(monkeypatch) -> None:
     def fail(*args, **kwargs):
         raise AssertionError("the training started before the output was checked")
 
-    monkeypatch.setattr(topics.model, "train", fail)
+    monkeypatch.setattr(topics.training, "train", fail)
 
 
 # --- 12 ---
@@ -144,4 +144,4 @@ def test_negative_seed_in_the_library_is_a_training_error():
     from topics.errors import TrainingError
 
     with pytest.raises(TrainingError, match="seed=-1"):
-        topics.model.train(topics.load_corpus(SEEDS), seed=-1, topic_model=False)
+        topics.training.train(topics.load_corpus(SEEDS), seed=-1, topic_model=False)

@@ -2,12 +2,11 @@
 
 The public API, one call per CLI command::
 
-    corpus = topics.load_corpus("seeds/")          # topics ingest
-    model = topics.train(corpus)                    # topics train
-    model.save("models/default")
-    model = topics.load("models/default")           # topics info / predict
-    model.predict(["Korea expands rare earth reserves"]).to_frame()
+    corpus = topics.ingest("seeds/", out="corpus.parquet")          # topics ingest
+    model = topics.train(corpus, out="models/default")              # topics train
+    topics.predict(["Korea expands rare earth reserves"]).to_frame()  # topics predict
     topics.evaluate_model(model, corpus, label_columns=["category"])  # topics evaluate
+    model = topics.load("models/default")                           # topics info
     topics.label_sample(model, corpus, "labels.html", n=200)        # topics label
     topics.build_report(model, corpus, out="reports/trends.html")   # topics report
 
@@ -24,11 +23,13 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load_corpus": "topics.corpus",
     "Corpus": "topics.corpus",
-    "train": "topics.model",
+    "train": "topics.training",
     "load": "topics.model",
     "Model": "topics.model",
     "Predictions": "topics.predictions",
     "build_report": "topics.pipeline",
+    "ingest": "topics.pipeline",
+    "predict": "topics.pipeline",
     "evaluate_model": "topics.evaluate",
     "label_sample": "topics.annotate",
     "default_taxonomy": "topics.themes",
@@ -53,9 +54,11 @@ __all__ = [
     "build_report",
     "default_taxonomy",
     "evaluate_model",
+    "ingest",
     "label_sample",
     "load",
     "load_corpus",
+    "predict",
     "train",
 ]
 
@@ -64,10 +67,11 @@ if TYPE_CHECKING:
     from topics.corpus import Corpus, load_corpus
     from topics.errors import CorpusError, ModelFormatError, ThemeError, TopicsError, TrainingError
     from topics.evaluate import evaluate_model
-    from topics.model import Model, load, train
-    from topics.pipeline import build_report
+    from topics.model import Model, load
+    from topics.pipeline import build_report, ingest, predict
     from topics.predictions import Predictions
     from topics.themes import Taxonomy, default_taxonomy
+    from topics.training import train
 
 
 def __getattr__(name: str) -> Any:

@@ -1,12 +1,11 @@
 """The trained model: theme classifier, label classifiers and topic model behind one object.
 
-``train`` fits every component on a corpus; ``Model.save`` writes one model directory through
+:func:`topics.training.train` fits one; ``Model.save`` writes one model directory through
 :mod:`topics.persist`; ``load`` reads it back and gives identical predictions.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from topics.corpus import schema
 from topics.errors import ModelFormatError, TrainingError
-from topics.progress import Progress, noop, scaled
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,15 +22,6 @@ if TYPE_CHECKING:
     from topics.predictions import Predictions
     from topics.themes import Taxonomy
     from topics.topic_model import TopicModel
-
-
-def corpus_fingerprint(frame: pd.DataFrame) -> str:
-    """sha256 over the sorted document ids: the same releases give the same fingerprint."""
-    digest = hashlib.sha256()
-    for doc_id in sorted(frame[schema.ID].astype(str)):
-        digest.update(doc_id.encode())
-        digest.update(b"\n")
-    return digest.hexdigest()
 
 
 @dataclass
@@ -200,178 +189,6 @@ def load(path: str | Path) -> Model:
     return Model(taxonomy, themes, labels, topic_model, manifest, path)
 
 
-def train(
-    corpus: Corpus,
-    *,
-    taxonomy: Taxonomy | None = None,
-    gold_themes: pd.DataFrame | None = None,
-    label_columns: Sequence[str] = (),
-    topic_model: bool = True,
-    n_topics: int | str = "auto",
-    seed: int = 0,
-    progress: Progress | None = None,
-) -> Model:
-    """Fit the theme classifier, one classifier per label column, and the topic model.
-
-    Parameters
-    ----------
-    corpus : Corpus
-        From :func:`topics.load_corpus`; merged duplicates are left out of training.
-    taxonomy : Taxonomy, optional
-        Themes to tag; the default taxonomy when omitted.
-    gold_themes : DataFrame of bool, shape (n_documents, n_themes), or GoldLabels, optional
-        Hand-coded theme labels indexed by document id; documents without a row get weak labels
-        from the taxonomy's phrases. With gold labels the tagger's error rates are measured on
-        them by held-out cross-fitting (sampling weights of a :class:`GoldLabels` kept) and
-        stored as the model's ``validation``: reports then correct their shares.
-    label_columns : sequence of str
-        Categorical columns of the corpus to learn (``"category"``, ``"labels"``, an extra column).
-    topic_model : bool
-        Fit the topic model too.
-    n_topics : int or "auto"
-        Number of topics; ``"auto"`` adapts it to the corpus.
-    seed : int
-        Reaches every random component.
-    progress : callable, optional
-        ``progress(message, fraction)``.
-
-    Returns
-    -------
-    Model
-    """
-    from topics.classify import LabelClassifier, ThemeClassifier
-    from topics.themes import default_taxonomy, weak_labels
-    from topics.topic_model import TopicModel
-
-    if not 0 <= int(seed) < 2**32:
-        raise TrainingError(f"seed={seed} is not in 0 … 2**32-1", "pass a non-negative seed")
-    progress = progress or noop
-    taxonomy = taxonomy or default_taxonomy()
-    frame = corpus.documents()
-    if len(frame) == 0:
-        raise TrainingError("the corpus has no documents to train on", "check `topics ingest`")
-    texts = schema.model_texts(frame)
-    dates = frame[schema.DATE]
-
-    progress("labelling themes", 0.05)
-    weak = weak_labels(texts, taxonomy)
-    weak.index = frame[schema.ID].to_numpy()
-    targets = weak.copy()
-    n_gold = 0
-    coded = gold_themes
-    if coded is not None and not hasattr(coded, "columns"):  # GoldLabels: train on sure codes
-        gold_themes = coded.sure()
-    if gold_themes is not None:
-        gold = gold_themes.reindex(columns=targets.columns, fill_value=False)
-        known = targets.index.intersection(gold.index)
-        targets.loc[known] = gold.loc[known].astype(bool).to_numpy()
-        n_gold = len(known)
-
-    progress("training the theme classifier", 0.15)
-    # The taxonomy's phrase rules become features too: on small corpora they carry the signal.
-    themes = ThemeClassifier(random_state=seed, taxonomy=taxonomy).fit(
-        texts, targets.to_numpy(), list(targets.columns)
-    )
-    validation = None
-    if n_gold:
-        progress("measuring the tagger on the coded releases (held-out folds)", 0.2)
-        validation = _validate(themes, coded, targets, texts, seed)
-    metrics: dict[str, Any] = {
-        "themes": {
-            **themes.cv_metrics_,
-            "gold_documents": n_gold,
-            "weak_documents": len(texts) - n_gold,
-        }
-    }
-
-    labels: dict[str, LabelClassifier] = {}
-    for i, column in enumerate(label_columns):
-        progress(
-            f"training the classifier for {column!r}", 0.3 + 0.1 * i / max(1, len(label_columns))
-        )
-        if column not in frame.columns:
-            raise TrainingError(
-                f"the corpus has no column {column!r} "
-                f"(it has: {', '.join(map(str, frame.columns))})",
-                "name one of those columns with --label-column",
-            )
-        try:
-            clf = LabelClassifier(random_state=seed).fit(texts, frame[column].tolist())
-        except TrainingError as exc:
-            raise TrainingError(f"label column {column!r}: {exc.message}", exc.hint) from exc
-        labels[column] = clf
-        metrics[f"label:{column}"] = clf.cv_metrics_
-
-    fitted_topics = None
-    if topic_model:
-        progress("fitting the topic model", 0.45)
-        fitted_topics = TopicModel(
-            n_topics=n_topics,
-            random_state=seed,
-            themes={theme.id: list(theme.include) for theme in taxonomy},
-        )
-        fitted_topics.fit(texts, progress=scaled(progress, 0.45, 0.95))
-        metrics["topics"] = fitted_topics.fit_info_
-
-    progress("done", 1.0)
-    manifest = {
-        "seed": seed,
-        "corpus": {
-            "fingerprint": corpus_fingerprint(frame),
-            "documents": len(frame),
-            "records": len(corpus.frame),
-            "ingest": corpus.report.counts(),
-            "date_range": _date_range(dates),
-            "sources": sorted({Path(s).name for s in corpus.frame[schema.SOURCE].astype(str)})[:50],
-        },
-        "parameters": {
-            "taxonomy_themes": len(taxonomy),
-            "label_columns": list(label_columns),
-            "topic_model": bool(topic_model),
-            "n_topics": n_topics,
-        },
-        "metrics": metrics,
-    }
-    if validation is not None:
-        manifest["validation"] = validation
-    return Model(taxonomy, themes, labels, fitted_topics, manifest)
-
-
-def _validate(
-    themes: ThemeClassifier, coded: Any, targets: pd.DataFrame, texts: list[str], seed: int
-):
-    """Held-out error rates of the theme classifier on the coded releases (see ``train``):
-    unfitted copies of ``themes`` (same settings) are refitted without each fold."""
-    from sklearn.base import clone
-
-    from topics.evaluate.validation import held_out_validation
-
-    if hasattr(coded, "columns"):  # a plain bool frame: every code sure, equal weights
-        codes, weights, source = coded.astype(float), None, "gold labels"
-    else:
-        codes, source = coded.codes, coded.path.name
-        weights = coded.weights if coded.weighted else None
-    codes = codes.reindex(columns=targets.columns)
-    codes = codes[codes.index.isin(targets.index)]
-    rows = targets.index.get_indexer(codes.index)
-
-    def fit(train_texts: list[str], Y: Any) -> ThemeClassifier:
-        return clone(themes).fit(train_texts, Y, list(targets.columns))
-
-    return held_out_validation(
-        fit,
-        texts,
-        targets.to_numpy(dtype=bool),
-        rows,
-        codes,
-        None if weights is None else weights.reindex(codes.index).to_numpy(dtype=float),
-        source=source,
-        seed=seed,
-    )
-
-
-def _date_range(dates: pd.Series) -> list[str] | None:
-    valid = dates.dropna()
-    if valid.empty:
-        return None
-    return [valid.min().date().isoformat(), valid.max().date().isoformat()]
+def as_model(model: Model | str | Path) -> Model:
+    """A :class:`Model` as given, or loaded from its directory with :func:`load`."""
+    return model if isinstance(model, Model) else load(model)

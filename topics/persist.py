@@ -147,13 +147,14 @@ def save_directory(
 
 
 def check_writable(path: str | Path, force: bool = False) -> Path:
-    """Refuse a model path that exists (without ``force``) or is not a model directory.
+    """Refuse a model path that exists (without ``force``), cannot be written, or is a
+    directory that is not a model (:func:`topics._paths.check_output`, ``folder=True``).
 
     Called before training, so that a long fit is not wasted on a path that cannot be written.
     """
-    path = Path(path)
-    if path.exists() and not force:
-        raise TopicsError(f"{path} already exists", "pass --force (force=True) to replace it")
+    from topics._paths import check_output
+
+    path = check_output(path, force=force, folder=True)
     if path.exists() and not (path / MANIFEST).is_file():
         raise TopicsError(
             f"{path} exists and is not a model directory", "choose another path or remove it"

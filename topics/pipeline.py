@@ -1,13 +1,16 @@
-"""The whole flow in one call: a fitted model over a corpus, to trend tables and the report.
+"""One call per command: what ``topics ingest``, ``predict`` and ``report`` do, in Python.
 
 ``build_report`` = :func:`predict_corpus` (model → :class:`~topics.predictions.Predictions`)
 → :func:`topics.trends.summarize` → :func:`topics.trends.trend_tables` →
 :func:`topics.report.write_report`. Each step is public, for users who stop half-way (the
 trend tables only) or run a step elsewhere (batches summarised on other machines).
+``topics train`` is :func:`topics.train`, ``topics evaluate`` :func:`topics.evaluate_model`
+and ``topics info`` :func:`topics.load`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
     from topics.corpus import Corpus
     from topics.model import Model
     from topics.predictions import Predictions
+
+#: Where ``topics train`` writes and the other commands read a model by default.
+DEFAULT_MODEL = Path("models/default")
 
 #: Releases tagged per call of ``Model.predict`` (bounds the memory of one batch).
 BATCH = 2000
@@ -43,9 +49,58 @@ def predict_corpus(
     return concat(parts).with_index(frame.index)
 
 
+def ingest(
+    paths: str | Path | Sequence[str | Path] | None = None,
+    *,
+    out: str | Path | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    **options: Any,
+) -> Corpus:
+    """Read releases into a corpus (:func:`topics.load_corpus`) and write it as Parquet.
+
+    Parameters
+    ----------
+    paths : path(s), optional
+        Files or folders of releases; the bundled seeds when omitted.
+    out : path, optional
+        Parquet file to write (atomically; its directory is created).
+    force : bool
+        Replace an existing ``out``; without it an existing file is refused before reading.
+    **options
+        Keyword arguments of :func:`topics.load_corpus` (columns, encoding, dedup...).
+
+    Returns
+    -------
+    Corpus
+    """
+    from topics._paths import check_output
+    from topics.corpus import as_corpus
+
+    if out is not None:
+        check_output(out, force=force)  # before reading, not after
+    corpus = as_corpus(paths, options, progress)
+    if out is not None:
+        corpus.to_parquet(out, force=True)
+    return corpus
+
+
+def predict(texts: Sequence[str], *, model: Model | str | Path = DEFAULT_MODEL) -> Predictions:
+    """Tag texts with a model (a :class:`~topics.model.Model` or its directory).
+
+    Returns
+    -------
+    Predictions
+        ``.to_frame()`` for one flat table.
+    """
+    from topics.model import as_model
+
+    return as_model(model).predict(texts)
+
+
 def build_report(
-    model: Model,
-    corpus: Corpus,
+    model: Model | str | Path = DEFAULT_MODEL,
+    corpus: Corpus | str | Path | Sequence[str | Path] | None = None,
     *,
     freq: str = "quarter",
     out: str | Path = "reports/trends.html",
@@ -53,16 +108,18 @@ def build_report(
     title: str = "Theme trends",
     generated_at: datetime | None = None,
     theme_labels: str | Path | None = None,
+    corpus_options: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Path]:
     """Tag every release with the model and write the HTML report and its trend tables.
 
     Parameters
     ----------
-    model : Model
-        From :func:`topics.train` or :func:`topics.load`.
-    corpus : Corpus
-        From :func:`topics.load_corpus`; merged duplicates are counted once, undated releases
+    model : Model or path
+        From :func:`topics.train` or :func:`topics.load`, or a model directory.
+    corpus : Corpus, path(s) or None
+        From :func:`topics.load_corpus`, or files to read with it (``corpus_options``); the
+        bundled seeds when ``None``. Merged duplicates are counted once, undated releases
         are left out of the trends (both stated in the report).
     freq : {"month", "quarter", "year"}
     out : path
@@ -76,17 +133,27 @@ def build_report(
         theme shares corrected for its error rates. Without it, the model's own validation
         (``train`` with ``--theme-labels``) is used; with neither, the shares are uncorrected
         and the report says so.
+    corpus_options : mapping, optional
+        Keyword arguments of :func:`topics.load_corpus` when ``corpus`` is read here.
 
     Returns
     -------
     dict of str to Path
         ``{"html": ..., "csv": ..., "json": ...}``.
     """
+    from topics.corpus import Corpus, as_corpus
+    from topics.model import Model, as_model
     from topics.report import ReportInfo, check_writable, write_report
     from topics.trends import check_freq, summarize, trend_tables
 
     check_freq(freq)
     check_writable(out, force)
+    if progress and not isinstance(model, Model):
+        progress("loading the model", 0.0)
+    model = as_model(model)
+    if progress and not isinstance(corpus, Corpus):
+        progress("reading the corpus", 0.05)
+    corpus = as_corpus(corpus, corpus_options)
     frame = corpus.frame.reset_index(drop=True)
     predictions = predict_corpus(model, frame, progress)
     if progress:

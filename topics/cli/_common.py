@@ -165,18 +165,7 @@ Force = Annotated[bool, typer.Option("--force", "-f", help="Replace an existing 
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
 
-def default_seeds() -> Path:
-    """The bundled sample corpus: ``topics/_seeds`` in a wheel, ``seeds/`` in a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_seeds", here.parent / "seeds"):
-        if candidate.is_dir():
-            return candidate
-    from topics.errors import CorpusError
-
-    raise CorpusError("the bundled seeds are not installed", "pass the paths of your releases")
-
-
-#: Parameters of a command that map corpus columns; ``read_corpus`` takes them from ``ctx.params``.
+#: Parameters of a command that map corpus columns (see :func:`corpus_options`).
 CORPUS_OPTIONS = (
     "text_column",
     "title_column",
@@ -190,22 +179,24 @@ CORPUS_OPTIONS = (
 )
 
 
-def read_corpus(
-    paths: list[Path] | None,
-    params: dict[str, Any],
-    progress: Progress | None = None,
-):
-    """Load the corpus named on the command line (the bundled seeds when none is named).
+def corpus_options(params: dict[str, Any]) -> dict[str, Any]:
+    """The :func:`topics.load_corpus` keyword arguments a command was given.
 
-    ``params`` is the command's ``ctx.params``: its corpus options (:data:`CORPUS_OPTIONS`) are
-    passed on to :func:`topics.load_corpus`.
+    ``params`` is the command's ``ctx.params``; its corpus options (:data:`CORPUS_OPTIONS`, and
+    ``--no-boilerplate``) become keyword arguments, unset ones left out.
     """
-    from topics.corpus import load_corpus
-
     options = {key: params[key] for key in CORPUS_OPTIONS if params.get(key) is not None}
     if params.get("no_boilerplate"):
         options["boilerplate"] = False
-    return load_corpus(paths or [default_seeds()], **options, progress=progress)
+    return options
+
+
+def read_corpus(paths: list[Path] | None, params: dict[str, Any]):
+    """The corpus named on the command line (:func:`topics.corpus.as_corpus`: the bundled seeds
+    when none is named), read with the command's :func:`corpus_options`."""
+    from topics.corpus import as_corpus
+
+    return as_corpus(paths, corpus_options(params))
 
 
 def echo_json(data: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +24,6 @@ from topics.cli._common import (
     TextColumn,
     TitleColumn,
     Verbose,
-    default_seeds,
     echo_json,
     handles_errors,
     progress,
@@ -101,15 +99,13 @@ def ingest_cli(
 
     Example: topics ingest seeds/ -o corpus.parquet
     """
-    from topics._paths import check_output
-    from topics.corpus import load_corpus
-    from topics.errors import TopicsError
+    from topics.pipeline import ingest
 
-    if out is not None:
-        check_output(out, force=force)
     with progress(quiet) as callback:
-        corpus = load_corpus(
-            paths or [default_seeds()],
+        corpus = ingest(
+            paths,
+            out=out,
+            force=force,
             text_column=text_column,
             title_column=title_column,
             date_column=date_column,
@@ -127,19 +123,6 @@ def ingest_cli(
             fix_text=fix_text,
             progress=callback,
         )
-    if out is not None:
-        tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            corpus.to_parquet(tmp)
-            tmp.replace(out)
-        except OSError as exc:
-            raise TopicsError(
-                f"{out}: cannot write ({exc.strerror or exc})",
-                "check the free space and the permissions",
-            ) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
     if as_json:
         data = corpus.report.to_dict()
         data["output"] = None if out is None else str(out)

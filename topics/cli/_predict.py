@@ -58,7 +58,7 @@ def predict_cli(
     Example: topics predict "Korea and Canada sign a critical minerals MOU" --json
     """
     from topics.errors import TopicsError
-    from topics.model import load
+    from topics.pipeline import predict
 
     if texts and file:
         raise typer.BadParameter("give texts or --file, not both", param_hint="--file")
@@ -77,8 +77,7 @@ def predict_cli(
     lines = [line for line in (raw.strip() for raw in lines) if line]
     if not lines:
         raise TopicsError("no text to tag", "pass texts as arguments, with --file, or on stdin")
-    fitted = load(model)
-    frame = fitted.predict(lines).to_frame()
+    frame = predict(lines, model=model).to_frame()
     if as_json:
         records = frame.to_dict(orient="records")
         for record, text in zip(records, lines, strict=True):
@@ -153,7 +152,7 @@ def evaluate_cli(
     from topics.model import load
 
     fitted = load(model)
-    corpus = read_corpus(paths, ctx.params)
+    corpus = read_corpus(paths, ctx.params)  # read here to print its accounting
     results = evaluate_model(
         fitted, corpus, theme_labels=theme_labels, label_columns=label_column or []
     )

@@ -27,8 +27,6 @@ from topics.cli._common import (
     read_corpus,
 )
 
-FREQUENCIES = ("month", "quarter", "year")
-
 
 def register(app: typer.Typer) -> None:
     app.command("report")(report_cli)
@@ -79,19 +77,19 @@ def report_cli(
 
     Example: topics report --corpus releases.jsonl.gz --freq month -o reports/2025.html
     """
-    from topics._paths import check_output
     from topics.model import load
     from topics.pipeline import build_report
+    from topics.report import check_writable
+    from topics.trends import FREQS
 
-    if freq not in FREQUENCIES:
-        raise typer.BadParameter(f"must be one of {', '.join(FREQUENCIES)}", param_hint="--freq")
-    for path in (out, out.with_suffix(".csv"), out.with_suffix(".json")):
-        check_output(path, force=force)
+    if freq not in FREQS:
+        raise typer.BadParameter(f"must be one of {', '.join(FREQS)}", param_hint="--freq")
+    check_writable(out, force)  # before the work, not after
     with progress(quiet) as report:
         report("loading the model", 0.0)
         fitted = load(model)
         report("reading the corpus", 0.05)
-        releases = read_corpus(corpus, ctx.params)
+        releases = read_corpus(corpus, ctx.params)  # read here to print its accounting
         written = build_report(
             fitted,
             releases,

@@ -30,8 +30,6 @@ from topics.cli._common import (
     read_corpus,
 )
 
-DEFAULT_MODEL = Path("models/default")
-
 
 def register(app: typer.Typer) -> None:
     app.command("train")(train_cli)
@@ -41,9 +39,9 @@ def register(app: typer.Typer) -> None:
 def train_cli(
     ctx: typer.Context,
     paths: CorpusPaths = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Model directory to write.")
-    ] = DEFAULT_MODEL,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model directory to write.")] = Path(
+        "models/default"
+    ),
     themes: Annotated[
         Path | None, typer.Option(help="Taxonomy file (TOML) of themes to add or use instead.")
     ] = None,
@@ -87,11 +85,10 @@ def train_cli(
 
     Example: topics train seeds/ --label-column category --out models/motie
     """
-    from topics._paths import check_output
-    from topics.model import train
-    from topics.themes import Taxonomy, default_taxonomy, read_labels
+    from topics.persist import check_writable
+    from topics.training import train
 
-    check_output(out, force=force, folder=True)  # before the training, not after
+    check_writable(out, force)  # before reading the corpus and training, not after
     if themes_mode not in ("extend", "replace"):
         raise typer.BadParameter("must be 'extend' or 'replace'", param_hint="--themes-mode")
     topics_count: int | str = n_topics
@@ -104,23 +101,21 @@ def train_cli(
             ) from None
     with progress(quiet) as report:
         report("reading the corpus", 0.0)
-        corpus = read_corpus(paths, ctx.params)
-        taxonomy = default_taxonomy()
-        if themes is not None:
-            taxonomy = taxonomy.merge(Taxonomy.from_file(themes), mode=themes_mode)
-        gold = read_labels(theme_labels, corpus.frame, taxonomy.ids) if theme_labels else None
+        corpus = read_corpus(paths, ctx.params)  # read here to print its accounting
         model = train(
             corpus,
-            taxonomy=taxonomy,
-            gold_themes=gold,
+            themes=themes,
+            themes_mode=themes_mode,
+            gold_themes=theme_labels,
             label_columns=label_column or [],
             topic_model=not no_topics,
             n_topics=topics_count,
             seed=seed,
+            out=out,
+            force=force,
             progress=report,
         )
-        report("saving the model", 0.98)
-        path = model.save(out, force=force)
+    path = model.path
     if as_json:
         report = corpus.report.to_dict()
         echo_json({"model": str(path), "manifest": model.manifest, "corpus": report})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,17 +53,36 @@ class Corpus:
         """The text models see, for each row of :meth:`documents` (:func:`schema.model_texts`)."""
         return schema.model_texts(self.documents())
 
-    def to_parquet(self, path: str | Path) -> None:
-        """Write the frame to a Parquet file, with the ingest report in its metadata."""
+    def to_parquet(self, path: str | Path, *, force: bool = True) -> Path:
+        """Write the frame to a Parquet file, with the ingest report in its metadata.
+
+        Written to a temporary sibling and renamed, so a failed write leaves no half file; the
+        parent directory is created. With ``force=False`` an existing file is an error.
+        """
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        path = Path(path)
+        if not force and path.exists():
+            raise CorpusError(f"{path} already exists", "pass --force (force=True) to replace it")
         table = pa.Table.from_pandas(self.frame, preserve_index=False)
         metadata = dict(table.schema.metadata or {})
         metadata[_METADATA_KEY] = json.dumps(
             {"report": self.report.to_dict()}, ensure_ascii=False, default=str
         ).encode("utf-8")
-        pq.write_table(table.replace_schema_metadata(metadata), Path(path))
+        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table.replace_schema_metadata(metadata), tmp)
+            tmp.replace(path)
+        except OSError as exc:
+            raise CorpusError(
+                f"{path}: cannot write ({exc.strerror or exc})",
+                "check the free space and the permissions",
+            ) from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+        return path
 
     @classmethod
     def read_parquet(cls, path: str | Path) -> Corpus:

@@ -11,7 +11,7 @@ Cross-validated metrics computed while training use the same formulas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,19 +44,22 @@ __all__ = [
 
 
 def evaluate_model(
-    model: Model,
-    corpus: Corpus,
+    model: Model | str | Path,
+    corpus: Corpus | str | Path | Sequence[str | Path] | None = None,
     *,
     theme_labels: str | Path | None = None,
     label_columns: Sequence[str] = (),
+    corpus_options: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Score a model on a labelled corpus.
+    """Score a model on a labelled corpus (``topics evaluate``).
 
     Parameters
     ----------
-    model : Model
-    corpus : Corpus
-        Merged duplicates are left out.
+    model : Model or path
+        A model, or its directory (read with :func:`topics.load`).
+    corpus : Corpus, path(s) or None
+        A corpus, or files to read with :func:`topics.load_corpus` (``corpus_options``); the
+        bundled seeds when ``None``. Merged duplicates are left out.
     theme_labels : path, optional
         Gold theme labels (document id or title → theme ids, with "unsure" codes and sampling
         weights, as ``topics label`` exports them); the themes are scored on the documents it
@@ -64,15 +67,21 @@ def evaluate_model(
         confusions and the releases the tagger got wrong).
     label_columns : sequence of str
         Columns of the corpus to score the model's classifier for that column against.
+    corpus_options : mapping, optional
+        Keyword arguments of :func:`topics.load_corpus` when ``corpus`` is read here.
 
     Returns
     -------
     dict
         One metrics dict per scored part (``"themes"``, ``"label:<column>"``, ``"topics"``).
     """
+    from topics.corpus import as_corpus
     from topics.evaluate.validation import measure
+    from topics.model import as_model
     from topics.themes import read_labels
 
+    model = as_model(model)
+    corpus = as_corpus(corpus, corpus_options)
     frame = corpus.documents()
     texts = schema.model_texts(frame)
     results: dict[str, dict[str, Any]] = {}

@@ -121,12 +121,11 @@ def check_writable(out: str | Path, force: bool = False) -> dict[str, Path]:
     dict
         :func:`report_paths` of ``out``.
     """
+    from topics._paths import check_output
+
     paths = report_paths(out)
-    existing = [str(p) for p in paths.values() if p.exists()]
-    if existing and not force:
-        raise TopicsError(
-            f"{existing[0]} already exists", "pass force=True (--force) to overwrite it"
-        )
+    for path in paths.values():
+        check_output(path, force=force)
     return paths
 
 

@@ -1,0 +1,248 @@
+"""``train``: fit the theme classifier, label classifiers and topic model on a corpus.
+
+One call does what ``topics train`` does: read the corpus when given paths, combine the
+taxonomy with a themes file, read gold theme labels, refuse an existing output before the long
+fit, train, and save.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from topics.corpus import schema
+from topics.errors import TrainingError
+from topics.model import Model
+from topics.progress import Progress, noop, scaled
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.corpus import Corpus
+    from topics.themes import Taxonomy
+
+
+def corpus_fingerprint(frame: pd.DataFrame) -> str:
+    """sha256 over the sorted document ids: the same releases give the same fingerprint."""
+    digest = hashlib.sha256()
+    for doc_id in sorted(frame[schema.ID].astype(str)):
+        digest.update(doc_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def train(
+    corpus: Corpus | str | Path | Sequence[str | Path] | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    themes: Taxonomy | str | Path | None = None,
+    themes_mode: str = "extend",
+    gold_themes: pd.DataFrame | str | Path | None = None,
+    label_columns: Sequence[str] = (),
+    topic_model: bool = True,
+    n_topics: int | str = "auto",
+    seed: int = 0,
+    out: str | Path | None = None,
+    force: bool = False,
+    corpus_options: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Model:
+    """Fit the theme classifier, one classifier per label column, and the topic model.
+
+    Parameters
+    ----------
+    corpus : Corpus, path(s) or None
+        From :func:`topics.load_corpus`, or files to read with it (``corpus_options``); the
+        bundled seeds when ``None``. Merged duplicates are left out of training.
+    taxonomy : Taxonomy, optional
+        Themes to tag; the default taxonomy when omitted.
+    themes : Taxonomy or path of a taxonomy file (TOML), optional
+        Themes that ``themes_mode="extend"`` adds to (or redefines in) ``taxonomy``, or that
+        ``"replace"`` uses instead.
+    themes_mode : {"extend", "replace"}
+    gold_themes : DataFrame of bool, shape (n_documents, n_themes), GoldLabels or path, optional
+        Hand-coded theme labels indexed by document id, or a labels file (CSV/JSON: document id
+        or title → theme ids, read with :func:`topics.themes.read_labels`); documents without a
+        row get weak labels from the taxonomy's phrases. With gold labels the tagger's error
+        rates are measured on them by held-out cross-fitting (sampling weights of a
+        :class:`GoldLabels` kept) and stored as the model's ``validation``: reports then correct
+        their shares.
+    label_columns : sequence of str
+        Categorical columns of the corpus to learn (``"category"``, ``"labels"``, an extra column).
+    topic_model : bool
+        Fit the topic model too.
+    n_topics : int or "auto"
+        Number of topics; ``"auto"`` adapts it to the corpus.
+    seed : int
+        Reaches every random component.
+    out : path, optional
+        Save the model there (:meth:`Model.save`); an existing path is refused before training
+        unless ``force``.
+    force : bool
+        Replace an existing model at ``out``.
+    corpus_options : mapping, optional
+        Keyword arguments of :func:`topics.load_corpus` when ``corpus`` is read here.
+    progress : callable, optional
+        ``progress(message, fraction)``.
+
+    Returns
+    -------
+    Model
+        Saved at ``out`` when given (``model.path``).
+    """
+    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.corpus import as_corpus
+    from topics.persist import check_writable
+    from topics.themes import Taxonomy, default_taxonomy, read_labels, weak_labels
+    from topics.topic_model import TopicModel
+
+    if not 0 <= int(seed) < 2**32:
+        raise TrainingError(f"seed={seed} is not in 0 … 2**32-1", "pass a non-negative seed")
+    progress = progress or noop
+    if out is not None:
+        check_writable(out, force)
+    if themes_mode not in ("extend", "replace"):
+        raise TrainingError(f"unknown themes_mode {themes_mode!r}", 'use "extend" or "replace"')
+    progress("reading the corpus", 0.0)
+    corpus = as_corpus(corpus, corpus_options)
+    taxonomy = taxonomy or default_taxonomy()
+    if themes is not None:
+        extra = themes if isinstance(themes, Taxonomy) else Taxonomy.from_file(Path(themes))
+        taxonomy = taxonomy.merge(extra, mode=themes_mode)
+    if isinstance(gold_themes, str | Path):
+        gold_themes = read_labels(Path(gold_themes), corpus.frame, taxonomy.ids)
+    frame = corpus.documents()
+    if len(frame) == 0:
+        raise TrainingError("the corpus has no documents to train on", "check `topics ingest`")
+    texts = schema.model_texts(frame)
+    dates = frame[schema.DATE]
+
+    progress("labelling themes", 0.05)
+    weak = weak_labels(texts, taxonomy)
+    weak.index = frame[schema.ID].to_numpy()
+    targets = weak.copy()
+    n_gold = 0
+    coded = gold_themes
+    if coded is not None and not hasattr(coded, "columns"):  # GoldLabels: train on sure codes
+        gold_themes = coded.sure()
+    if gold_themes is not None:
+        gold = gold_themes.reindex(columns=targets.columns, fill_value=False)
+        known = targets.index.intersection(gold.index)
+        targets.loc[known] = gold.loc[known].astype(bool).to_numpy()
+        n_gold = len(known)
+
+    progress("training the theme classifier", 0.15)
+    # The taxonomy's phrase rules become features too: on small corpora they carry the signal.
+    theme_classifier = ThemeClassifier(random_state=seed, taxonomy=taxonomy).fit(
+        texts, targets.to_numpy(), list(targets.columns)
+    )
+    validation = None
+    if n_gold:
+        progress("measuring the tagger on the coded releases (held-out folds)", 0.2)
+        validation = _validate(theme_classifier, coded, targets, texts, seed)
+    metrics: dict[str, Any] = {
+        "themes": {
+            **theme_classifier.cv_metrics_,
+            "gold_documents": n_gold,
+            "weak_documents": len(texts) - n_gold,
+        }
+    }
+
+    labels: dict[str, LabelClassifier] = {}
+    for i, column in enumerate(label_columns):
+        progress(
+            f"training the classifier for {column!r}", 0.3 + 0.1 * i / max(1, len(label_columns))
+        )
+        if column not in frame.columns:
+            raise TrainingError(
+                f"the corpus has no column {column!r} "
+                f"(it has: {', '.join(map(str, frame.columns))})",
+                "name one of those columns with --label-column",
+            )
+        try:
+            clf = LabelClassifier(random_state=seed).fit(texts, frame[column].tolist())
+        except TrainingError as exc:
+            raise TrainingError(f"label column {column!r}: {exc.message}", exc.hint) from exc
+        labels[column] = clf
+        metrics[f"label:{column}"] = clf.cv_metrics_
+
+    fitted_topics = None
+    if topic_model:
+        progress("fitting the topic model", 0.45)
+        fitted_topics = TopicModel(
+            n_topics=n_topics,
+            random_state=seed,
+            themes={theme.id: list(theme.include) for theme in taxonomy},
+        )
+        fitted_topics.fit(texts, progress=scaled(progress, 0.45, 0.95))
+        metrics["topics"] = fitted_topics.fit_info_
+
+    progress("done", 1.0)
+    manifest = {
+        "seed": seed,
+        "corpus": {
+            "fingerprint": corpus_fingerprint(frame),
+            "documents": len(frame),
+            "records": len(corpus.frame),
+            "ingest": corpus.report.counts(),
+            "date_range": _date_range(dates),
+            "sources": sorted({Path(s).name for s in corpus.frame[schema.SOURCE].astype(str)})[:50],
+        },
+        "parameters": {
+            "taxonomy_themes": len(taxonomy),
+            "label_columns": list(label_columns),
+            "topic_model": bool(topic_model),
+            "n_topics": n_topics,
+        },
+        "metrics": metrics,
+    }
+    if validation is not None:
+        manifest["validation"] = validation
+    model = Model(taxonomy, theme_classifier, labels, fitted_topics, manifest)
+    if out is not None:
+        progress("saving the model", 0.98)
+        model.save(out, force=force)
+    return model
+
+
+def _validate(
+    themes: ThemeClassifier, coded: Any, targets: pd.DataFrame, texts: list[str], seed: int
+):
+    """Held-out error rates of the theme classifier on the coded releases (see ``train``):
+    unfitted copies of ``themes`` (same settings) are refitted without each fold."""
+    from sklearn.base import clone
+
+    from topics.evaluate.validation import held_out_validation
+
+    if hasattr(coded, "columns"):  # a plain bool frame: every code sure, equal weights
+        codes, weights, source = coded.astype(float), None, "gold labels"
+    else:
+        codes, source = coded.codes, coded.path.name
+        weights = coded.weights if coded.weighted else None
+    codes = codes.reindex(columns=targets.columns)
+    codes = codes[codes.index.isin(targets.index)]
+    rows = targets.index.get_indexer(codes.index)
+
+    def fit(train_texts: list[str], Y: Any) -> ThemeClassifier:
+        return clone(themes).fit(train_texts, Y, list(targets.columns))
+
+    return held_out_validation(
+        fit,
+        texts,
+        targets.to_numpy(dtype=bool),
+        rows,
+        codes,
+        None if weights is None else weights.reindex(codes.index).to_numpy(dtype=float),
+        source=source,
+        seed=seed,
+    )
+
+
+def _date_range(dates: pd.Series) -> list[str] | None:
+    valid = dates.dropna()
+    if valid.empty:
+        return None
+    return [valid.min().date().isoformat(), valid.max().date().isoformat()]
