@@ -2,8 +2,10 @@
 
 The default, :class:`LocalEmbedder`, needs no pretrained model and no network: sublinear TF-IDF
 over word 1–2-grams → truncated SVD (latent semantic analysis) → L2 normalisation, with the SVD
-dimension adapted to the corpus size. :class:`SentenceTransformerEmbedder` wraps a
-sentence-transformers model the user already has on disk; it never downloads.
+dimension adapted to the corpus size; Korean texts are embedded from their morphemes
+(:func:`topics.language.analysed_texts`), English texts from their words.
+:class:`SentenceTransformerEmbedder` wraps a sentence-transformers model the user already has
+on disk; it never downloads.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from topics._io import (
     write_versioned,
 )
 from topics.errors import ModelFormatError, TopicsError, TrainingError
+from topics.language import analysed_texts
 
 _META = "embedder.json"
 #: Formats of ``embedder.json`` (2: the common header of every saved component).
@@ -221,7 +224,7 @@ class SentenceTransformerEmbedder(TransformerMixin, BaseEstimator):
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """Encode texts; returns an ndarray of shape (n_documents, dim), float32, unit rows."""
         emb = self._model().encode(
-            _as_texts(texts),
+            _raw_texts(texts),  # a neural encoder reads the text itself, in any language
             batch_size=self.batch_size,
             normalize_embeddings=True,
             show_progress_bar=False,
@@ -272,10 +275,15 @@ def load_embedder(directory: Path) -> Embedder:
     )
 
 
-def _as_texts(texts: Sequence[str]) -> list[str]:
+def _raw_texts(texts: Sequence[str]) -> list[str]:
     if isinstance(texts, str):
         raise TypeError("expected a sequence of texts, got a single string")
     return ["" if t is None else str(t) for t in texts]
+
+
+def _as_texts(texts: Sequence[str]) -> list[str]:
+    """The model texts of ``texts`` (Korean as morphemes: see :mod:`topics.language`)."""
+    return analysed_texts(_raw_texts(texts))
 
 
 def _json_params(est: BaseEstimator) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from topics._io import (
 )
 from topics.classify import _linear
 from topics.errors import ModelFormatError, TrainingError
+from topics.language import analysed_texts
 
 #: Schema version of ``classifier.json`` (2: the common header; taxonomy saved once).
 SCHEMA_VERSION = 2
@@ -83,12 +84,13 @@ class LinearTextModel(BaseEstimator):
         return max(2, min(self.cv, n_documents // 2))
 
     def _fit_features(self, texts: list[str]) -> Any:
+        texts = analysed_texts(texts)
         params = self.get_params()
         self.vectorizer_ = _linear.make_vectorizer(params, len(texts))
         return self._with_extra(_linear.vectorize(self.vectorizer_, texts), texts)
 
     def _features(self, texts: Sequence[str]) -> Any:
-        texts = as_texts(texts)
+        texts = analysed_texts(as_texts(texts))
         return self._with_extra(self.vectorizer_.transform(texts), texts)
 
     def _extra_features(self, texts: list[str]) -> Any:

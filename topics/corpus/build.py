@@ -8,15 +8,17 @@ import numpy as np
 import pandas as pd
 
 from topics.corpus import schema
-from topics.corpus.clean import content_id
+from topics.corpus.clean import content_id, split_korean_release
 from topics.corpus.dates import resolve_date
 from topics.corpus.dedup import connected_groups, exact_groups, near_pairs
 from topics.corpus.readers import FileRecords
 from topics.corpus.report import IngestReport
 from topics.errors import CorpusError
+from topics.language import detect_language
 from topics.progress import Progress
 
 NO_TEXT = "no text: the title and the text are empty"
+ONLY_FURNITURE = "no text: only press-release furniture (보도자료 header, contacts, attachments)"
 
 
 def build_frame(
@@ -46,20 +48,25 @@ def build_frame(
                 continue
             document = schema.document_text(record.title, record.text)
             date, provenance, problem = resolve_date(record.date_value, document, infer_dates)
+            title, text, furniture = split_korean_release(record.title, record.text)
+            if not title and not text:
+                report.rejected.append((source, record.position, "text", ONLY_FURNITURE))
+                continue
             if problem is not None:
                 report.warnings.append(
                     (source, record.position, "date", f"{problem}; the record is kept undated")
                 )
-            columns[schema.ID].append(content_id(record.title, record.text))
+            columns[schema.ID].append(content_id(title, text))
             columns[schema.DATE].append(date)
             columns[schema.DATE_PROVENANCE].append(provenance)
-            columns[schema.TITLE].append(record.title)
-            columns[schema.TEXT].append(record.text)
+            columns[schema.TITLE].append(title)
+            columns[schema.TEXT].append(text)
+            columns[schema.LANGUAGE].append(detect_language(schema.document_text(title, text)))
             columns[schema.CATEGORY].append(record.category)
             columns[schema.LABELS].append(list(record.labels))
             columns[schema.SOURCE].append(source)
             columns[schema.POSITION].append(record.position)
-            row_extras = dict(record.extras)
+            row_extras = {**furniture, **record.extras}
             if record.source_id is not None:
                 row_extras[schema.SOURCE_ID] = record.source_id
             extras.append(row_extras)
@@ -81,6 +88,7 @@ def build_frame(
             schema.DATE_PROVENANCE: pd.array(columns[schema.DATE_PROVENANCE], dtype="str"),
             schema.TITLE: pd.array(columns[schema.TITLE], dtype="str"),
             schema.TEXT: pd.array(columns[schema.TEXT], dtype="str"),
+            schema.LANGUAGE: pd.array(columns[schema.LANGUAGE], dtype="str"),
             schema.CATEGORY: pd.array(columns[schema.CATEGORY], dtype="string"),
             schema.LABELS: pd.Series(columns[schema.LABELS], dtype=object),
             schema.SOURCE: pd.array(columns[schema.SOURCE], dtype="str"),

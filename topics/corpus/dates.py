@@ -3,6 +3,9 @@
 A date is only ever *inferred* from the text when the text states a full date with its year
 ("On 17 April 2025", "March 5, 2024", "2025-04-17", "2025년 4월 17일"); a day and month without a
 year ("On 20 October") establishes nothing, and the record stays undated (``missing``).
+Korean press dates are read too: "2025. 3. 17.(월)", "2025.03.17", "2025년 3월 17일"; the
+release line of a Korean release ("보도시점 2025.03.17 11:00", see :data:`RELEASE_LINE`) dates it
+ahead of any date in its text, with the time of day.
 """
 
 from __future__ import annotations
@@ -48,7 +51,17 @@ _BEFORE = (
 _AFTER = (
     re.compile(r"-(\d{1,2})-(\d{1,2})(?!\d)"),
     re.compile(r"\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일"),
+    # Korean press style: "2025. 3. 17.(월)", "2025.3.17.", "2025.03.17 11:00"
+    re.compile(r"\.\s*(\d{1,2})\.\s*(\d{1,2})\."),
+    re.compile(r"\.(\d{1,2})\.(\d{1,2})(?![\d.])"),
 )
+#: The release line of a Korean press release: "보도시점 2025. 3. 17.(월) 11:00", "배포일시 …".
+RELEASE_LINE = re.compile(
+    r"^[\s\[<(|※○□■-]*(?P<key>보도\s*시점|보도\s*일시|보도\s*일자|배포\s*일시|배포\s*시점|배포|엠바고)"
+    r"\s*[:：|]?\s*(?P<value>.+)$",
+    re.MULTILINE,
+)
+_CLOCK = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s*[:시]\s*([0-5]\d)?")
 #: Only the lead of a release is searched for its date: releases state the event's date up front
 #: ("On 17 April 2025, ..."), while dates further down are usually history ("the 2019 agreement
 #: signed on 5 March 2019") and would date the release wrongly.
@@ -158,6 +171,24 @@ def infer_date(text: str) -> dt.datetime | None:
     return None
 
 
+def release_time(line: str) -> dt.datetime | None:
+    """Date and time of a Korean release line's value ("2025. 3. 17.(월) 11:00" → 11:00 on
+    17 March 2025, "오후 2시 30분" → 14:30); the date alone when no time follows it; ``None``
+    without a full date."""
+    date = infer_date(line)
+    if date is None:
+        return None
+    year = _YEAR_AT.search(line)
+    tail = line[year.end() :] if year is not None else line
+    clock = _CLOCK.search(tail)
+    if clock is None:
+        return date
+    hour = int(clock.group(1))
+    if hour < 12 and "오후" in tail[: clock.start()]:
+        hour += 12
+    return date.replace(hour=hour, minute=int(clock.group(2) or 0))
+
+
 def _from_groups(groups: tuple[str, ...], order: str) -> dt.datetime | None:
     parts = dict(zip(order, groups, strict=True))
     month = parts["m"]
@@ -187,7 +218,11 @@ def resolve_date(
         if found is not None:
             return found, "explicit", None
     if infer:
-        found = infer_date(text[:LEAD_CHARS])
+        lead = text[:LEAD_CHARS]
+        # the embargo (보도시점) dates a release before its distribution time (배포일시)
+        lines = sorted(RELEASE_LINE.finditer(lead), key=lambda m: not m["key"].startswith("보도"))
+        found = next(filter(None, (release_time(m["value"]) for m in lines)), None)
+        found = found or infer_date(lead)
         if found is not None:
             return found, "inferred", None
     return None, "missing", None

@@ -18,8 +18,11 @@ DATE = "date"
 #: or ``"missing"``.
 DATE_PROVENANCE = "date_provenance"
 TITLE = "title"
-#: Body text, cleaned (Unicode NFC, whitespace normalised, web boilerplate removed).
+#: Body text, cleaned (Unicode NFC, whitespace normalised, web boilerplate and the furniture of
+#: Korean press releases removed: see :func:`topics.corpus.clean.split_korean_furniture`).
 TEXT = "text"
+#: ``"ko"`` or ``"en"``: the language the release is tokenized in (see :mod:`topics.language`).
+LANGUAGE = "language"
 #: Category from the input when present (e.g. ``"FTA/Economic Cooperation"``), else ``<NA>``.
 CATEGORY = "category"
 #: Gold labels carried by the input (list of str; empty list when none).
@@ -40,6 +43,7 @@ COLUMNS = [
     DATE_PROVENANCE,
     TITLE,
     TEXT,
+    LANGUAGE,
     CATEGORY,
     LABELS,
     SOURCE,

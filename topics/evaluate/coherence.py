@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from topics.errors import TopicsError
+from topics.language import term_texts
 
 #: gensim's smoothing constant in ``direct_confirmation_measure``.
 EPSILON = 1e-12
@@ -226,9 +227,10 @@ def score_topic_model(
 ) -> dict[str, Any]:
     """NPMI coherence and topic diversity of a fitted ``TopicModel`` on a reference corpus.
 
-    The texts are tokenised the way the model's term vocabulary is (lower-cased, its token
-    pattern, its stop words removed) and each topic's terms are split into words, so bigram
-    terms are scored through their words.
+    The texts are tokenised the way the model's term vocabulary is (Korean as morphemes and
+    without URLs, :func:`topics.language.term_texts`; lower-cased, its token pattern, its stop
+    words removed) and each topic's terms are split into words, so bigram terms are scored
+    through their words.
 
     Parameters
     ----------
@@ -249,7 +251,7 @@ def score_topic_model(
     preprocess = vectorizer.build_preprocessor()
     tokenize = vectorizer.build_tokenizer()
     stops = set(vectorizer.get_stop_words() or ())
-    tokenized = [[w for w in tokenize(preprocess(t)) if w not in stops] for t in texts]
+    tokenized = [[w for w in tokenize(preprocess(t)) if w not in stops] for t in term_texts(texts)]
     topics = [topic_words(terms) for terms in model.topic_terms_]
     k = min(topk, *(len(t) for t in topics)) if topics else topk
     per_topic = npmi_per_topic(topics, tokenized, k, window)

@@ -11,7 +11,11 @@ from collections.abc import Sequence
 
 from topics._safe import chart_strings
 
-FONT = "Inter, 'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, sans-serif"
+FONT = (
+    "Inter, 'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, "
+    "'Noto Sans KR', 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', NanumGothic, "
+    "sans-serif"  # Hangul glyphs for Korean labels
+)
 INK = "#1f2933"
 MUTED = "#6b7785"
 GRID = "#e8ecf0"

@@ -57,6 +57,16 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _lang(value: Any) -> Any:
+    """`` lang="ko"`` for a Korean text (the page itself is ``lang="en"``), else nothing."""
+    import markupsafe
+
+    from topics.language import detect_language
+
+    text = value if isinstance(value, str) else " ".join(map(str, value or ()))
+    return markupsafe.Markup(' lang="ko"') if detect_language(text) == "ko" else ""
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     import jinja2
@@ -70,6 +80,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=_pct, num=_num, pval=_pval, qtext=_qtext, ratio=_ratio, fmt=_fmt)
+    env.filters["lang"] = _lang
     return env
 
 

@@ -10,6 +10,11 @@ plural/inflection aware:
 3. Each word is lower-cased and reduced to its Snowball (Porter 2) English stem
    ("controls", "controlled" → "control"; "subsidies", "subsidy" → "subsidi").
 
+Korean text and Korean phrases are first reduced to their morphemes
+(:func:`topics.language.analysed_text`), so a phrase matches whatever particles and endings follow
+its words: "핵심광물" matches "핵심 광물을", "수출통제" matches "수출 통제가". A taxonomy may
+mix phrases of both languages.
+
 A phrase matches where its stems appear consecutively. Include matches overlapping an exclude
 match of the same theme are ignored. A document gets a theme when at least ``min_hits`` include
 matches remain.
@@ -24,6 +29,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from topics.language import analysed_text, analysed_texts, has_hangul
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +56,7 @@ def _stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     """Normalised word stems of a text (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", analysed_text(text))
     text = _ACRONYM_PLURAL.sub(r"\1", _POSSESSIVE.sub("", text))
     return [_stem(w.lower()) for w in _WORD.findall(text)]
 
@@ -57,6 +64,12 @@ def stems(text: str) -> list[str]:
 def phrase_key(phrase: str) -> str:
     """The stem sequence a phrase matches, space-joined ("" for a phrase without words)."""
     return " ".join(stems(phrase))
+
+
+def has_words(phrase: str) -> bool:
+    """Whether a phrase can match anything: it has words (a Korean phrase: letters, checked
+    without loading the Korean analyser)."""
+    return bool(_WORD.search(phrase)) if has_hangul(phrase) else bool(phrase_key(phrase))
 
 
 class ThemeMatcher:
@@ -69,18 +82,25 @@ class ThemeMatcher:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        self._rules = [
-            (
-                _compile(theme.include),
-                _compile(theme.exclude),
-                {phrase_key(p): p for p in reversed(theme.include)},
-                theme.min_hits,
-            )
-            for theme in taxonomy
-        ]
+        self._rules: dict[bool, list[tuple]] = {}
 
-    def _matches(self, key: str, j: int) -> list[str]:
-        include, exclude, originals, _ = self._rules[j]
+    def _rules_for(self, korean: bool) -> list[tuple]:
+        """Compiled rules for texts of one script: Korean phrases only apply to (and are only
+        analysed for) texts in Hangul, so English corpora never load the Korean analyser."""
+        if korean not in self._rules:
+            keep = (lambda p: True) if korean else (lambda p: not has_hangul(p))
+            self._rules[korean] = [
+                (
+                    _compile([p for p in theme.include if keep(p)]),
+                    _compile([p for p in theme.exclude if keep(p)]),
+                    {phrase_key(p): p for p in reversed(theme.include) if keep(p)},
+                )
+                for theme in self.taxonomy
+            ]
+        return self._rules[korean]
+
+    def _matches(self, key: str, rule: tuple) -> list[str]:
+        include, exclude, originals = rule
         if include is None:
             return []
         blocked = [m.span() for m in exclude.finditer(key)] if exclude is not None else []
@@ -91,6 +111,9 @@ class ThemeMatcher:
                 found.append(originals[m.group()])
         return found
 
+    def _text_rules(self, analysed: str) -> tuple[str, list[tuple]]:
+        return _doc_key(analysed), self._rules_for(has_hangul(analysed))
+
     def counts(self, texts: Iterable[str | None]) -> np.ndarray:
         """Include matches per text and theme.
 
@@ -99,22 +122,22 @@ class ThemeMatcher:
         ndarray of int of shape (n_texts, n_themes)
         """
         rows = []
-        for text in texts:
-            key = _doc_key(text)
-            rows.append([len(self._matches(key, j)) for j in range(len(self._rules))])
-        return np.asarray(rows, dtype=np.int64).reshape(len(rows), len(self._rules))
+        for text in analysed_texts(list(texts)):  # Korean analysed in one batch
+            key, rules = self._text_rules(text)
+            rows.append([len(self._matches(key, rule)) for rule in rules])
+        return np.asarray(rows, dtype=np.int64).reshape(len(rows), len(self.taxonomy))
 
     def labels(self, texts: Iterable[str | None]) -> np.ndarray:
         """Weak labels: ``counts >= min_hits``, bool array of shape (n_texts, n_themes)."""
-        minimum = np.asarray([rule[3] for rule in self._rules], dtype=np.int64)
+        minimum = np.asarray([theme.min_hits for theme in self.taxonomy], dtype=np.int64)
         return self.counts(texts) >= minimum
 
     def evidence(self, text: str | None) -> dict[str, list[str]]:
         """Theme id → include phrases matched in ``text`` (one entry per match, in order)."""
-        key = _doc_key(text)
+        key, rules = self._text_rules(analysed_text(text if isinstance(text, str) else ""))
         out = {}
-        for j, theme in enumerate(self.taxonomy):
-            found = self._matches(key, j)
+        for theme, rule in zip(self.taxonomy, rules, strict=True):
+            found = self._matches(key, rule)
             if found:
                 out[theme.id] = found
         return out

@@ -295,7 +295,7 @@ def _parse_theme(entry: Any, where: str) -> Theme:
 
 
 def _phrases(value: Any, where: str, *, required: bool) -> tuple[str, ...]:
-    from topics.themes.match import phrase_key
+    from topics.themes.match import has_words
 
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
         raise ThemeError(f"{where} must be a list of strings")
@@ -303,6 +303,6 @@ def _phrases(value: Any, where: str, *, required: bool) -> tuple[str, ...]:
     if required and not phrases:
         raise ThemeError(f"{where} is empty", "give at least one phrase")
     for phrase in phrases:
-        if not phrase_key(phrase):
+        if not has_words(phrase):
             raise ThemeError(f"{where}: phrase {phrase!r} has no words to match")
     return phrases

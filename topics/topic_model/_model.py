@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from topics.errors import TrainingError
+from topics.language import analysed_texts, term_texts
 from topics.progress import Progress, noop
 from topics.topic_model import _represent as rep
 from topics.topic_model._cluster import SilhouetteClusterer, plan
@@ -96,7 +97,8 @@ class TopicModel(BaseEstimator):
     def fit(self, texts: Sequence[str], progress: Progress | None = None) -> TopicModel:
         """Fit embeddings, clusters and topic terms on ``n_documents`` texts."""
         say = progress or noop
-        texts = _texts(texts)
+        originals = _raw_texts(texts)
+        texts = analysed_texts(originals)
         n = len(texts)
         self._validate(n)
         say("Embedding documents", 0.05)
@@ -107,10 +109,13 @@ class TopicModel(BaseEstimator):
         embeddings = self.embedder_.transform(texts)
 
         say("Building the term vocabulary", 0.2)
-        term_stops = term_stop_words(self.stop_words, texts, protected=_theme_words(self.themes))
+        term_texts = _term_texts(texts)
+        term_stops = term_stop_words(
+            self.stop_words, term_texts, protected=_theme_words(self.themes)
+        )
         try:
             self.vectorizer_, doc_terms = fit_term_vectorizer(
-                texts,
+                term_texts,
                 term_stops,
                 tuple(self.term_ngram_range),
                 drop_generic=self.stop_words == "english+domain",
@@ -153,7 +158,7 @@ class TopicModel(BaseEstimator):
         self.ctfidf_ = rep.ctfidf(counts)
         self._describe(doc_terms, counts)
         docs = rep.representative_docs(embeddings, labels, centroids)
-        self.representative_docs_ = [[texts[i][:SNIPPET] for i in idx] for idx in docs]
+        self.representative_docs_ = [[originals[i][:SNIPPET] for i in idx] for idx in docs]
         self.sizes_ = np.bincount(labels, minlength=n_topics).astype(np.int64)
         agreement = float(np.mean(_nearest(embeddings, centroids) == labels))
         self.fit_info_ = {
@@ -320,7 +325,8 @@ class TopicModel(BaseEstimator):
             return pd.DataFrame({"topic": [], "theme": [], "score": [], "rank": []})
         joined = [" ".join(theme_phrases[t]) for t in ids]
         emb = self.embedder_.transform(joined).astype(np.float64)
-        terms = np.asarray(self.vectorizer_.transform(joined).todense(), dtype=np.float64)
+        terms = self.vectorizer_.transform(_term_texts(joined)).todense()
+        terms = np.asarray(terms, dtype=np.float64)
         score = 0.5 * rep.cosine_rows(self.centroids_, emb) + 0.5 * rep.cosine_rows(
             self.ctfidf_, terms
         )
@@ -351,7 +357,7 @@ class TopicModel(BaseEstimator):
         items = list(texts_or_assignments)
         if items and isinstance(items[0], str):
             labels, _ = self.transform(items)
-            doc_terms = self.vectorizer_.transform(items)
+            doc_terms = self.vectorizer_.transform(_term_texts(items))
             vocab = self.vectorizer_.get_feature_names_out()
         else:
             labels = np.asarray(items, dtype=np.int64)
@@ -379,10 +385,19 @@ class TopicModel(BaseEstimator):
         check_is_fitted(self, "centroids_")
 
 
-def _texts(texts: Sequence[str]) -> list[str]:
+def _raw_texts(texts: Sequence[str]) -> list[str]:
     if isinstance(texts, str):
         raise TypeError("expected a sequence of texts, got a single string")
     return ["" if t is None else str(t) for t in texts]
+
+
+def _texts(texts: Sequence[str]) -> list[str]:
+    """Model texts (Korean as morphemes, see :mod:`topics.language`)."""
+    return analysed_texts(_raw_texts(texts))
+
+
+def _term_texts(texts: Sequence[str]) -> list[str]:
+    return term_texts(_raw_texts(texts))
 
 
 def _make_embedder(

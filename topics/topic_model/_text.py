@@ -11,7 +11,8 @@ Three word lists shape which terms may describe a topic of press releases:
   they may be part of a bigram, never a term alone.
 
 Personal names are found in the texts themselves (:func:`person_names`) and removed like
-:data:`PRESS_STOP_WORDS`.
+:data:`PRESS_STOP_WORDS`. Each list has its Korean words too: Korean texts reach this module as
+morphemes (:mod:`topics.language`), so the lists hold nouns without particles.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from topics._io import forget_dropped_terms
+from topics.language import PHRASE_BREAK, detect_language
 
 #: Words frequent in trade-ministry press releases that must not define a topic.
 DOMAIN_STOP_WORDS = frozenset(
@@ -39,6 +41,13 @@ DOMAIN_STOP_WORDS = frozenset(
     industry industries industrial percent usd won billion
     million trillion press release
     """.split()  # noqa: SIM905 (a word list reads best as text)
+) | frozenset(
+    # The same for Korean analysed texts (morphemes, see topics.language): the ministry, the
+    # government, titles and the calendar.
+    """
+    산업 자원부 산업부 통상부 산자부 정부 장관 차관 차관보 우리 우리나라 대한민국 한국 이번
+    오늘 이날 올해 금년 내년 작년 지난해 전년 최근 당시 관계자 보도 자료 기자 브리핑 발표 예정
+    """.split()  # noqa: SIM905
 )
 # Stop words are removed before bigrams are formed, so "trade minister" or "korean government"
 # can never become a term. "trade" and "energy" stay: "trade remedies" and "energy security" are
@@ -63,6 +72,12 @@ PRESS_STOP_WORDS = frozenset(
     sidelines like minded stood amounted respectively compared previous period same serve
     serves served entered enter despite
     """.split()  # noqa: SIM905
+) | frozenset(
+    """
+    개최 회의 논의 협의 추진 계획 방안 관련 강조 참석 기대 필요 노력 대응 방문 면담 간담회 행사
+    진행 설명 요청 당부 확인 결과 상황 분야 기관 의견 목표 과제 마련 위원장 대표 사장 회장
+    본부장 실장 국장 과장 사무관 주재 개막 출범 계기 예상 전망 기준 대비 규모 수준 가능 경우
+    """.split()  # noqa: SIM905
 )
 
 #: Words that may be part of a bigram term but never a term alone (see the module docstring).
@@ -75,6 +90,11 @@ GENERIC_WORDS = frozenset(
     area areas companies company firms firm business businesses policy policies forum dialogue
     center centre institute think level high growth development joint mutual
     national domestic foreign overseas nations nation region regional activities activity
+    """.split()  # noqa: SIM905
+) | frozenset(
+    """
+    경제 무역 통상 글로벌 국제 협력 지원 강화 확대 정책 기업 시장 성장 발전 미래 신규 국가 세계 국내
+    해외 제고 촉진 활성화 기반 체계 전략 사업 산업계 업계
     """.split()  # noqa: SIM905
 )
 
@@ -267,6 +287,14 @@ def fit_term_vectorizer(
     return forget_dropped_terms(fixed), doc_terms.tocsc()[:, keep].tocsr()
 
 
+def _phrase_breaks(texts: Sequence[str]) -> list[str]:
+    """Korean analysed texts with their phrase breaks made words no term contains."""
+    return [
+        t.replace(PHRASE_BREAK, " xphrasebreakx ") if detect_language(t) == "ko" else t
+        for t in texts
+    ]
+
+
 def _adjacent(vocabulary: np.ndarray, texts: Sequence[str], ngram_range) -> np.ndarray:
     """Which terms are single words or occur as adjacent words in ``texts``."""
     from sklearn.feature_extraction.text import CountVectorizer
@@ -281,6 +309,6 @@ def _adjacent(vocabulary: np.ndarray, texts: Sequence[str], ngram_range) -> np.n
         lowercase=True,
         vocabulary=[str(vocabulary[i]) for i in grams],
     )
-    found = np.asarray(counter.transform(texts).sum(axis=0)).ravel()
+    found = np.asarray(counter.transform(_phrase_breaks(texts)).sum(axis=0)).ravel()
     out[np.asarray(grams)[found == 0]] = False
     return out
