@@ -8,11 +8,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import topics
 from topics.corpus import schema
-from topics.language import carries_particles
+from topics.language import analysed_texts, carries_particles
 from topics.themes import default_taxonomy, weak_labels
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "korean"
@@ -52,6 +53,7 @@ def test_press_format_dates_language_and_furniture(corpus):
     assert len(frame) == len(expected())
     assert set(frame[schema.LANGUAGE]) == {"ko"}
     assert set(frame[schema.DATE_PROVENANCE]) == {"inferred"}
+    assert frame[schema.CATEGORY].isna().all()  # "보도자료" is furniture, not a category
     first = frame[frame[schema.SOURCE].str.endswith("01.txt")].iloc[0]
     # the embargo line (보도시점 … 09:00) dates the release, not the distribution line (3. 1.)
     assert first[schema.DATE] == dt.datetime(2025, 3, 2, 9, 0)
@@ -64,6 +66,17 @@ def test_press_format_dates_language_and_furniture(corpus):
             assert furniture not in text
     distributed = frame[frame[schema.SOURCE].str.endswith("06.txt")].iloc[0]
     assert distributed[schema.DATE] == dt.datetime(2025, 8, 20, 9, 30)  # 배포일시 alone
+
+
+def test_distinguishing_terms_of_korean_releases_are_morphemes(corpus):
+    from topics.trends.terms import term_counts
+
+    texts = corpus.texts()
+    groups = pd.DataFrame({"all": [True] * len(texts), "first": [i < 5 for i in range(len(texts))]})
+    terms = set(term_counts(texts, groups)["term"])
+    assert {"반도체", "광물", "공급망"} <= terms
+    words = {w for t in analysed_texts(texts) for w in t.split()}
+    assert not [t for t in terms if carries_particles(t, words)]
 
 
 def test_default_taxonomy_finds_the_themes_of_korean_releases(corpus):
@@ -113,10 +126,11 @@ def test_topic_terms_have_no_urls_phone_numbers_or_particles(tmp_path):
         )
     model = TopicModel(random_state=0).fit(posts)
     terms = [t for topic in model.topic_terms_ for term in topic for t in term.split()]
+    words = {w for t in analysed_texts(posts) for w in t.split()}
     assert terms
     for term in terms:
         assert not re.search(r"https?|goo|\bgl\b|t\.co|\bco\b|news|desk|\d", term), term
-        assert not carries_particles(term), term
+        assert not carries_particles(term, words), term
 
 
 def test_mixed_korean_english_corpus_trains_reports_and_predicts(tmp_path):
@@ -129,7 +143,7 @@ def test_mixed_korean_english_corpus_trains_reports_and_predicts(tmp_path):
     model = topics.train(corpus, seed=0)
     assert model.topic_model is not None
     texts = corpus.texts()
-    before = model.predict(texts)
+    before = model.predict(texts).to_frame()
     korean = frame[schema.LANGUAGE].eq("ko").to_numpy()
     assert before["themes"][korean].map(len).gt(0).mean() > 0.8
     paths = topics.build_report(
@@ -138,5 +152,5 @@ def test_mixed_korean_english_corpus_trains_reports_and_predicts(tmp_path):
     html = paths["html"].read_text("utf-8")
     assert 'lang="ko"' in html and "핵심광물" in html
     model.save(tmp_path / "model")
-    after = topics.load(tmp_path / "model").predict(texts)
-    assert before.equals(after)
+    after = topics.load(tmp_path / "model").predict(texts).to_frame()
+    pd.testing.assert_frame_equal(before, after, check_exact=True)

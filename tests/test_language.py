@@ -53,8 +53,10 @@ def test_phrases_are_broken_where_something_was_dropped():
 def test_particle_bearing_word_forms_are_recognised():
     for inflected in ("반도체는", "반도체를", "합니다", "수출이"):
         assert carries_particles(inflected), inflected
-    for plain in ("반도체", "수출", "국가", "수도", "정의", "export"):
+    for plain in ("반도체", "수출", "국가", "수도", "정의", "흐름", "export"):
         assert not carries_particles(plain), plain
+    # a stem that is no word of the corpus is no particle-bearing form: 고부가 is "high value"
+    assert not carries_particles("고부가", vocabulary={"고부가", "반도체"})
 
 
 def test_english_text_is_returned_unchanged():

@@ -192,12 +192,30 @@ def korean_tokens(texts: Sequence[str]) -> list[list[list[str]]]:
     return [_content(tokens) for tokens in kiwi.tokenize(prepared)]
 
 
-def carries_particles(term: str) -> bool:
-    """Whether a Korean term holds a particle or an ending (반도체는, 합니다), by its morphemes;
-    ``False`` for a term without Hangul."""
-    if not has_hangul(term):
-        return False
-    return any(t.tag.startswith(("J", "E")) for t in _kiwi().tokenize(term))
+def carries_particles(term: str, vocabulary: Iterable[str] | None = None) -> bool:
+    """Whether a Korean term is a word form with a particle or an ending ("반도체는", "기업에",
+    "합니다", "강화하고") rather than a bare morpheme; ``False`` for a term without Hangul.
+
+    Each word of the term is analysed alone: it carries a particle when it ends in one (a J*
+    tag) after a stem of two or more letters that is itself a word (in ``vocabulary``, when
+    given: e.g. the words of the analysed corpus); it carries an ending when it ends in a final
+    or connective ending (EF, EC) spelt like one (…다, …고, …며, …서, …요). Words analysed
+    alone are sometimes misread ("흐름" as 흐르 + ㅁ), hence the spelling and stem checks.
+    """
+    known = None if vocabulary is None else set(vocabulary)
+    for word in term.split():
+        if not has_hangul(word):
+            continue
+        tokens = _kiwi().tokenize(word)
+        if not tokens:
+            continue
+        last = tokens[-1]
+        stem = word[: len(word) - len(last.form)] if word.endswith(last.form) else ""
+        if last.tag.startswith("J") and len(stem) >= 2 and (known is None or stem in known):
+            return True
+        if last.tag in ("EF", "EC") and word.endswith(("다", "고", "며", "서", "요")):
+            return True
+    return False
 
 
 def _content(tokens: Iterable[Any]) -> list[list[str]]:

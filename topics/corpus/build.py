@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from topics.corpus import schema
-from topics.corpus.clean import content_id, split_korean_release
+from topics.corpus.clean import content_id, is_press_header, split_korean_release
 from topics.corpus.dates import resolve_date
 from topics.corpus.dedup import connected_groups, exact_groups, near_pairs
 from topics.corpus.readers import FileRecords
@@ -62,7 +62,8 @@ def build_frame(
             columns[schema.TITLE].append(title)
             columns[schema.TEXT].append(text)
             columns[schema.LANGUAGE].append(detect_language(schema.document_text(title, text)))
-            columns[schema.CATEGORY].append(record.category)
+            category = None if is_press_header(record.category) else record.category
+            columns[schema.CATEGORY].append(category)
             columns[schema.LABELS].append(list(record.labels))
             columns[schema.SOURCE].append(source)
             columns[schema.POSITION].append(record.position)

@@ -119,6 +119,12 @@ def split_korean_furniture(text: str) -> tuple[str, dict[str, str]]:
 _HANGUL_FURNITURE = re.compile(r"보도|배포|담당|책임자|문의|연락|붙임|첨부|자료|엠바고|☎|소관")
 
 
+def is_press_header(line: str | None) -> bool:
+    """Whether a line is a Korean press-release header as a whole ("보도자료", "[보도참고자료]"):
+    furniture, not a category or a title."""
+    return bool(line) and _HEADER_LINE.match(line) is not None
+
+
 def split_korean_release(title: str, text: str) -> tuple[str, str, dict[str, str]]:
     """:func:`split_korean_furniture` on a record, with its title.
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from topics.errors import TopicsError
+from topics.language import term_texts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +49,8 @@ def term_counts(texts: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
             "pass one group row per text, in the same order",
         )
     names = [str(c) for c in groups.columns]
-    texts = ["" if t is None or t != t else str(t) for t in texts]
+    # Korean as morphemes, URLs and e-mail addresses left out (topics.language)
+    texts = term_texts(["" if t is None or t != t else str(t) for t in texts])
     if not any(texts):
         return _empty_terms()
     vectorizer = CountVectorizer(
