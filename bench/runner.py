@@ -23,6 +23,7 @@ SUITES: dict[str, str] = {
     "classify": "bench.suite_classify",
     "topics": "bench.suite_topics",
     "correct": "bench.suite_correct",
+    "korean": "bench.suite_korean",
 }
 
 #: Distributions whose versions head BENCHMARKS.md.
