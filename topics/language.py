@@ -104,8 +104,35 @@ def languages(texts: Iterable[str | None]) -> list[str]:
     return [detect_language(t) for t in texts]
 
 
+#: Substrings without which a text holds no URL or e-mail address (a fast first test).
+_CONTACT_HINTS = (
+    "://",
+    "www.",
+    "@",
+    ".com",
+    ".net",
+    ".org",
+    ".kr",
+    ".gl",
+    ".ly",
+    ".co",
+    ".go",
+    ".io",
+    ".me",
+    ".be",
+    ".info",
+)
+
+
 def strip_contacts(text: str) -> str:
-    """``text`` with URLs, e-mail addresses and phone numbers replaced by a space."""
+    """``text`` with URLs, e-mail addresses and phone numbers replaced by a space.
+
+    A text without any of :data:`_CONTACT_HINTS` is returned as it is: its phone numbers, if
+    any, stay, which is harmless where this is used (terms are words of letters only).
+    """
+    lower = text.lower()
+    if not any(hint in lower for hint in _CONTACT_HINTS):
+        return text
     return CONTACT_PATTERN.sub(" ", text)
 
 
