@@ -158,6 +158,7 @@ def test_korean_report_renders_hangul_without_tofu(tmp_path: Path):
     )
     url = paths["html"].resolve().as_uri()
     problems: list[str] = []
+    requests: list[str] = []
     layout = {}
     drawn: dict[str, tuple[int, int]] = {}
     with sync_playwright() as pw:
@@ -165,11 +166,7 @@ def test_korean_report_renders_hangul_without_tofu(tmp_path: Path):
         try:
             for width in (1280, 390):
                 page = browser.new_page(viewport={"width": width, "height": 900})
-                page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-                page.on(
-                    "console",
-                    lambda m: problems.append(m.text) if m.type in ("error", "warning") else None,
-                )
+                watch(page, problems, requests)
                 page.goto(url, wait_until="load")
                 page.wait_for_function(
                     "document.querySelectorAll('.js-plotly-plot').length === "
@@ -187,6 +184,7 @@ def test_korean_report_renders_hangul_without_tofu(tmp_path: Path):
         finally:
             browser.close()
     assert problems == []
+    assert {u for u in requests if u != url} == set()  # nothing fetched: the fonts are local
     for width, seen in layout.items():
         assert seen["scroll"] <= seen["inner"], f"the page is wider than {width} px: {seen}"
         assert seen["h1"] <= seen["inner"], f"the long Korean title overflows at {width} px"
