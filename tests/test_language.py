@@ -80,7 +80,7 @@ def test_urls_emails_and_phone_numbers_are_not_words():
     for fragment in ("https", "t.co", "xYz", "www", "motie", "korea.kr", "kim@"):
         assert fragment not in english
     assert "See" in english and "today" in english
-    assert "+82" not in strip_contacts("call +82-44-203-4000")
+    assert "+82" not in strip_contacts("call +82-44-203-4000 or write to kim@korea.kr")
 
 
 def test_kiwipiepy_is_not_imported_for_help_or_english_runs():
