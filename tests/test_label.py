@@ -289,6 +289,8 @@ def test_label_evaluate_train_report_on_the_seeds(seeds_model: Path, tmp_path: P
     assert model.validation["n_coded"] == 11 and model.validation["weighted"]
     assert model.validation["method"].startswith("held out")
     assert set(model.validation["error_rates"]) == set(model.theme_ids)
+    info = runner.invoke(app, ["info", str(trained)])
+    assert "Validation: error rates measured on 11 hand-coded releases" in info.output
 
     out = tmp_path / "report" / "trends.html"
     result = runner.invoke(app, ["report", "-m", str(trained), "-o", str(out), "-q"])

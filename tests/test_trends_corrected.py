@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 from synthetic import context_of, synthetic_inputs
@@ -40,6 +42,8 @@ def test_theme_shares_are_corrected_and_both_series_are_kept():
     header = tables.to_csv().splitlines()[0].split(",")
     assert header[-4:] == ["share_raw", "raw_lower", "raw_upper", "corrected"]
     assert tables.method()["corrected"] and tables.method()["validation"]["source"] == "coded.csv"
+    data = json.loads(tables.to_json("t", None))
+    assert data["validation"]["error_rates"]["energy"]["sensitivity"] == 0.8
     # the planted trends survive the correction
     status = dict(zip(tables.themes.trends["series"], tables.themes.trends["status"], strict=True))
     assert status["energy"] == "rising" and status["jobs"] == "falling"

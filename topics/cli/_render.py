@@ -115,6 +115,14 @@ def print_model_summary(model: Model) -> None:
     metrics = model.metrics
     if "themes" in metrics:
         print_classification("Themes (cross-validated)", metrics["themes"])
+    validation = model.validation
+    if validation:
+        console.print(
+            f"Validation: error rates measured on {validation['n_coded']} hand-coded releases "
+            f"({validation['source']}; {validation['method']}); reports correct their shares."
+        )
+    else:
+        console.print("Validation: none (reports show uncorrected shares).")
     for key, value in metrics.items():
         if key.startswith("label:"):
             print_classification(f"Label {key[6:]!r} (cross-validated)", value)

@@ -241,7 +241,9 @@ def measure(model: Model, documents: pd.DataFrame, gold: GoldLabels, seed: int =
         predictions.theme_labels.set_axis(range(len(codes))),
         weights,
     )
-    scores["error_rates"] = {t: r.as_dict() for t, r in rates.items()}
+    scores["error_rates"] = {
+        t: {k: _finite(v) for k, v in r.as_dict().items()} for t, r in rates.items()
+    }
     scores["confusions"] = confusions(values, tagged, ids)
     scores["wrong"] = wrong_releases(
         coded_docs,
@@ -277,7 +279,9 @@ def validation_record(
         "weighted": bool(weighted),
         "method": method,
         "fingerprint": fingerprint,
-        "error_rates": {t: r.as_dict() for t, r in rates.items()},
+        "error_rates": {
+            t: {k: _finite(v) for k, v in r.as_dict().items()} for t, r in rates.items()
+        },
     }
 
 
@@ -286,6 +290,11 @@ def coded_fingerprint(ids: Sequence[str]) -> str:
     import hashlib
 
     return hashlib.sha256("\n".join(sorted(map(str, ids))).encode()).hexdigest()
+
+
+def _finite(value: float) -> float | None:
+    """``value`` as a float, ``None`` when undefined (NaN: strict JSON has no NaN)."""
+    return float(value) if np.isfinite(value) else None
 
 
 def _clean(value: float) -> float | None:

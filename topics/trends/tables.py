@@ -153,13 +153,15 @@ class TrendTables:
         return buffer.getvalue()
 
     def to_json(self, title: str, generated_at: str | None) -> str:
-        """Shares, trend tests and change points as JSON text, with the settings behind them."""
+        """Shares, trend tests and change points as JSON text, with the settings behind them
+        and the validation (error-rate counts per theme) the theme shares were corrected with."""
         data = {
             "title": title,
             "generated_at": generated_at,
             "freq": self.freq,
             "settings": self.method(),
             "overview": self.overview,
+            "validation": self.validation,
             **self.records(),
         }
         return json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
