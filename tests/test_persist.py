@@ -17,6 +17,7 @@ from topics.persist import (
     VersionDriftWarning,
     read_manifest,
     save_directory,
+    seal,
 )
 
 
@@ -105,13 +106,13 @@ def test_version_drift_warns(tmp_path):
     path = save_directory(tmp_path / "m", {"part": _writer([1.0])}, {})
     manifest = json.loads((path / MANIFEST).read_text())
     manifest["versions"]["scikit-learn"] = "0.1"
-    (path / MANIFEST).write_text(json.dumps(manifest))
+    (path / MANIFEST).write_text(json.dumps(seal(manifest)))  # re-sealed: only drift
     with pytest.warns(VersionDriftWarning, match="scikit-learn 0.1"):
         read_manifest(path)
     manifest["versions"]["scikit-learn"] = read_manifest.__globals__["package_versions"]()[
         "scikit-learn"
     ]
-    (path / MANIFEST).write_text(json.dumps(manifest))
+    (path / MANIFEST).write_text(json.dumps(seal(manifest)))  # re-sealed: only drift
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_manifest(path)

@@ -43,7 +43,9 @@ def write_versioned(path: Path, format: str, version: int, data: dict[str, Any])
     write_json(path, {"format": format, "schema_version": version, **data})
 
 
-def read_versioned(path: Path, format: str, version: int, kind: str) -> dict[str, Any]:
+def read_versioned(
+    path: Path, format: str, version: int, kind: str, *, data: Any = None
+) -> dict[str, Any]:
     """Read a JSON file written by :func:`write_versioned`, checking its header.
 
     Parameters
@@ -55,6 +57,8 @@ def read_versioned(path: Path, format: str, version: int, kind: str) -> dict[str
         The schema version this toolkit reads.
     kind : str
         What the file should be, for messages (e.g. ``"LabelClassifier"``).
+    data : object, optional
+        The file's JSON when already read (it is then checked, not read again).
 
     Returns
     -------
@@ -66,7 +70,8 @@ def read_versioned(path: Path, format: str, version: int, kind: str) -> dict[str
     ModelFormatError
         Missing or corrupt file, another format, or another schema version.
     """
-    data = read_json(path)
+    if data is None:
+        data = read_json(path)
     found = data.get("format") if isinstance(data, dict) else None
     found_version = data.get("schema_version") if isinstance(data, dict) else None
     if found != format:

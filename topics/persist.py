@@ -19,23 +19,38 @@ with a message saying how to re-train them: their components used four other hea
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import os
+import json
 import platform
+import re
 import shutil
+import tempfile
+import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from topics._io import read_json, read_versioned, write_json
+from topics._io import read_versioned, write_json
+from topics._replace import (
+    clear_leftovers,
+    exchange,
+    save_lock,
+    signals_as_exceptions,
+    tmp_name,
+)
 from topics.errors import ModelFormatError, TopicsError
 
 FORMAT = "topics.model"
 #: 2: every component under the common header, the manifest the only index.
-SCHEMA_VERSION = 2
+#: 3: the manifest carries the sha256 of its own canonical form (``manifest_sha256``).
+SCHEMA_VERSION = 3
+#: Key of the manifest's own digest.
+DIGEST = "manifest_sha256"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 MANIFEST = "manifest.json"
 
 #: Distributions whose versions are recorded, and compared on load.
@@ -75,11 +90,11 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _hash_tree(root: Path) -> dict[str, str]:
+def _hash_tree(root: Path, *, hashes: bool = True) -> dict[str, str]:
     return {
-        p.relative_to(root).as_posix(): sha256_file(p)
+        p.relative_to(root).as_posix(): sha256_file(p) if hashes else ""
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != MANIFEST
+        if p.is_file() and p.relative_to(root).as_posix() != MANIFEST
     }
 
 
@@ -93,8 +108,14 @@ def save_directory(
     """Write a model directory atomically.
 
     Each writer receives an empty sub-directory named by its key. Everything is written to a
-    temporary sibling first and renamed into place at the end, so a failed or interrupted save
-    leaves no half-written model, and an existing model is replaced only with ``force``.
+    temporary sibling first and swapped into place at the end (in one step on Linux), so a
+    failed or interrupted save leaves no half-written model, a load sees the old model or the
+    new one, and an existing model is replaced only with ``force``.
+
+    One save at a time: saves to the same path take a lock (``.NAME.lock``), and a second one
+    is refused while the first runs. SIGTERM and SIGHUP during the save remove its temporary
+    files before the process ends; the leftovers of a save killed outright (``.NAME.tmp-PID``,
+    ``.NAME.old-PID``) are cleared, or a model they had moved aside is put back, by the next.
 
     Parameters
     ----------
@@ -103,8 +124,8 @@ def save_directory(
     writers : mapping of str to callable
         Component name → function writing that component into the directory it is given.
     manifest : dict
-        JSON-able fields to record; ``schema_version``, ``created``, ``versions``, ``components``
-        and ``files`` are filled in here.
+        JSON-able fields to record; ``format``, ``schema_version``, ``created``, ``versions``,
+        ``components``, ``files`` and ``manifest_sha256`` are filled in here.
     force : bool
         Replace an existing model.
 
@@ -112,11 +133,32 @@ def save_directory(
     -------
     Path
         The directory written.
+
+    Raises
+    ------
+    TopicsError
+        The path exists (without ``force``), is not a model, is being saved by another process,
+        or cannot be written.
     """
     path = check_writable(path, force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with save_lock(path), signals_as_exceptions():
+            clear_leftovers(path)
+            check_writable(path, force)  # again under the lock: another save may have finished
+            _write_and_swap(path, writers, manifest)
+    except OSError as exc:
+        raise TopicsError(
+            f"{path}: cannot write the model ({exc.strerror or exc})",
+            "check the free space and the permissions, or save elsewhere",
+        ) from exc
+    return path
+
+
+def _write_and_swap(
+    path: Path, writers: Mapping[str, Callable[[Path], None]], manifest: dict[str, Any]
+) -> None:
+    tmp = tmp_name(path, "tmp")
     tmp.mkdir()
     try:
         for name, write in writers.items():
@@ -132,18 +174,31 @@ def save_directory(
             "components": sorted(writers),
             "files": _hash_tree(tmp),
         }
-        write_json(tmp / MANIFEST, full)
-        old = None
-        if path.exists():
-            old = path.parent / f".{path.name}.old-{os.getpid()}"
+        write_json(tmp / MANIFEST, seal(full))
+        if not path.exists():
+            tmp.rename(path)
+        elif exchange(tmp, path):
+            shutil.rmtree(tmp)  # it now holds the old model
+        else:
+            old = tmp_name(path, "old")
             path.rename(old)
-        tmp.rename(path)
-        if old is not None:
+            tmp.rename(path)
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return path
+
+
+def manifest_digest(manifest: Mapping[str, Any]) -> str:
+    """sha256 of the canonical JSON of a manifest (sorted keys, no spaces), its digest left out."""
+    body = {k: v for k, v in manifest.items() if k != DIGEST}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def seal(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest with its digest (``manifest_sha256``) set."""
+    return {**manifest, DIGEST: manifest_digest(manifest)}
 
 
 def check_writable(path: str | Path, force: bool = False) -> Path:
@@ -165,21 +220,112 @@ def check_writable(path: str | Path, force: bool = False) -> Path:
 def read_manifest(path: Path, *, verify: bool = True) -> dict[str, Any]:
     """Read and check a model directory's manifest.
 
-    Refuses an unknown schema version, checks the sha256 of every file listed (a tampered or
+    Refuses an unknown schema version and a manifest edited after the save (its own sha256),
+    checks its shape, with ``verify`` checks the sha256 of every file listed (a tampered or
     truncated file is named), and warns with :class:`VersionDriftWarning` when the installed
     versions of tracked packages differ from those the model was saved with.
 
     Raises
     ------
     ModelFormatError
-        Missing directory or manifest, unknown schema, missing or altered file.
+        Missing directory or manifest, unknown schema, edited manifest, missing or altered file.
     """
     path = Path(path)
+    if not verify:
+        manifest = _parse_manifest(path, _manifest_bytes(path))
+    else:
+        with snapshot(path) as (_copy, manifest):
+            pass
+    warn_on_drift(path, manifest.get("versions", {}))
+    return manifest
+
+
+@contextlib.contextmanager
+def snapshot(path: str | Path) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """A private, verified copy of a model directory, removed when the block ends.
+
+    Every file the manifest lists is read once, checked against its sha256, and written to a
+    temporary directory; components are then loaded from that copy. So a model replaced while
+    it is read gives the old model, the new one (the read is retried when the manifest changed
+    under it), or a clear error — never components of two versions.
+
+    Yields
+    ------
+    (Path, dict)
+        The copy's directory and the checked manifest.
+    """
+    path = Path(path)
+    copy = Path(tempfile.mkdtemp(prefix="topics-model-"))
+    try:
+        manifest = _copy_verified(path, copy)
+        yield copy, manifest
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+class _Changed(Exception):
+    """A file did not match the manifest read: damaged, or replaced meanwhile."""
+
+    def __init__(self, error: ModelFormatError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+#: Attempts at reading a model that is being replaced, and the pause between two.
+ATTEMPTS = 5
+PAUSE = 0.05
+
+
+def _copy_verified(path: Path, copy: Path) -> dict[str, Any]:
+    for attempt in range(ATTEMPTS):
+        raw = _manifest_bytes(path, wait=attempt)
+        manifest = _parse_manifest(path, raw)
+        try:
+            _copy_files(path, copy, manifest["files"])
+            return manifest
+        except _Changed as changed:
+            try:
+                unchanged = _manifest_bytes(path) == raw
+            except ModelFormatError:
+                unchanged = False
+            if unchanged:
+                raise changed.error from None
+            for child in copy.iterdir():  # replaced while read: start again from the new one
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+            time.sleep(PAUSE)
+    raise ModelFormatError(
+        f"{path}: the model was replaced {ATTEMPTS} times while it was read",
+        "load it again when the saves have finished",
+    )
+
+
+def _manifest_bytes(path: Path, wait: int = 0) -> bytes:
+    file = path / MANIFEST
+    for _ in range(20 if wait else 1):  # a save without an atomic swap leaves a short gap
+        try:
+            return file.read_bytes()
+        except FileNotFoundError:
+            if not any(path.parent.glob(f".{path.name}.*-*")):
+                break
+            time.sleep(PAUSE)
+        except OSError as exc:
+            raise ModelFormatError(f"{file}: cannot read ({exc.strerror})") from exc
     if not path.is_dir():
         raise ModelFormatError(
             f"{path}: no model directory here", "train one with `topics train --out PATH`"
         )
-    manifest = read_json(path / MANIFEST)
+    raise ModelFormatError(f"{file}: file is missing", "re-train or re-copy the model")
+
+
+def _parse_manifest(path: Path, raw: bytes) -> dict[str, Any]:
+    """The manifest's JSON, its header, its own digest and its shape, checked."""
+    file = path / MANIFEST
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFormatError(
+            f"{file}: not valid JSON ({exc})", "the file is damaged; re-train the model"
+        ) from exc
     if isinstance(manifest, dict) and "format" not in manifest and "schema_version" in manifest:
         version = manifest["schema_version"]
         raise ModelFormatError(
@@ -189,29 +335,77 @@ def read_manifest(path: Path, *, verify: bool = True) -> dict[str, Any]:
             f"re-train it: `topics train CORPUS --out {path} --force` "
             "(in Python: topics.train(corpus).save(path, force=True))",
         )
-    manifest = read_versioned(path / MANIFEST, FORMAT, SCHEMA_VERSION, "topics model manifest")
-    if verify:
-        files = manifest.get("files", {})
-        for rel, expected in files.items():
-            file = path / rel
-            if not file.is_file():
-                raise ModelFormatError(f"{file}: listed in the manifest but missing", "re-train")
-            if sha256_file(file) != expected:
-                raise ModelFormatError(
-                    f"{file}: contents differ from the manifest's sha256 (tampered or truncated)",
-                    "re-train the model or restore the file from a trusted copy",
-                )
-        extra = sorted(set(_hash_tree(path)) - set(files))
-        if extra:
-            raise ModelFormatError(
-                f"{path}: files not listed in the manifest: {', '.join(extra)}",
-                "remove them or re-train the model",
-            )
-    _warn_on_drift(path, manifest.get("versions", {}))
+    manifest = read_versioned(file, FORMAT, SCHEMA_VERSION, "topics model manifest", data=manifest)
+    if manifest.get(DIGEST) != manifest_digest(manifest):
+        what = "carries no digest" if DIGEST not in manifest else "was edited after the save"
+        raise ModelFormatError(
+            f"{file}: the manifest {what} (its {DIGEST} does not match its contents)",
+            "re-train the model or restore the directory from a trusted copy",
+        )
+    _check_shape(file, manifest)
     return manifest
 
 
-def _warn_on_drift(path: Path, saved: Mapping[str, str | None]) -> None:
+def _check_shape(file: Path, manifest: dict[str, Any]) -> None:
+    def bad(what: str) -> ModelFormatError:
+        return ModelFormatError(f"{file}: {what}", "re-train the model")
+
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        raise bad(f'"files" must map each file of the model to its sha256, not {files!r:.40}')
+    for rel, digest in files.items():
+        parts = Path(rel).parts
+        if Path(rel).is_absolute() or ".." in parts or "\\" in rel or rel == MANIFEST:
+            raise bad(f'"files" names {rel!r}, outside the model directory')
+        if not isinstance(digest, str) or not _HEX64.fullmatch(digest):
+            raise bad(f'"files" gives {rel!r} no sha256')
+    components = manifest.get("components")
+    if not isinstance(components, list) or not all(isinstance(c, str) for c in components):
+        raise bad('"components" must be a list of names')
+    columns = manifest.get("label_columns", [])
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise bad('"label_columns" must be a list of column names')
+    saved = sorted(c[len("label-") :] for c in components if c.startswith("label-"))
+    if sorted(columns) != saved:
+        raise bad(f'"label_columns" {columns} does not match the label components {saved}')
+    missing = [c for c in components if not any(r.startswith(f"{c}/") for r in files)]
+    if missing:
+        raise bad(f"component(s) {', '.join(missing)} have no file")
+
+
+def _copy_files(path: Path, copy: Path, files: Mapping[str, str]) -> None:
+    for rel, expected in files.items():
+        source = path / rel
+        try:
+            data = source.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise _Changed(
+                ModelFormatError(f"{source}: listed in the manifest but missing", "re-train")
+            ) from None
+        except OSError as exc:
+            raise ModelFormatError(f"{source}: cannot read ({exc.strerror})") from exc
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise _Changed(
+                ModelFormatError(
+                    f"{source}: contents differ from the manifest's sha256 (tampered or truncated)",
+                    "re-train the model or restore the file from a trusted copy",
+                )
+            )
+        target = copy / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    extra = sorted(set(_hash_tree(path, hashes=False)) - set(files))
+    if extra:
+        raise _Changed(
+            ModelFormatError(
+                f"{path}: files not listed in the manifest: {', '.join(extra)}",
+                "remove them or re-train the model",
+            )
+        )
+
+
+def warn_on_drift(path: Path, saved: Mapping[str, str | None]) -> None:
+    """Warn (:class:`VersionDriftWarning`) when tracked package versions differ from ``saved``."""
     current = package_versions()
     drift = [
         f"{name} {saved[name]} → {current.get(name)}"
