@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from topics.topic_model import TopicModel
 
 
+#: Topic label of a text the model cannot read (no word it learned): see :meth:`Model.predict`.
+UNKNOWN_TOPIC = "no topic (no known word)"
+
+
 @dataclass
 class Model:
     """A trained model: what :func:`train` returns and :func:`load` gives back.
@@ -79,11 +83,20 @@ class Model:
         Predictions
             Theme probabilities and decisions, topic per text and the topic table, and each
             trained label; ``.to_frame()`` gives one flat table (``themes``, ``p_<theme>``,
-            ``topic``, ``topic_label``, ``<column>``, ``<column>_proba``).
+            ``topic``, ``topic_label``, ``<column>``, ``<column>_proba``, ``unknown``).
+
+        Notes
+        -----
+        A text none of whose words the model learned (:mod:`topics._vocabulary`: ``!!!???``,
+        Hangul given to an English-only model) is *unknown*: ``unknown`` is true, it gets no
+        theme, the topic ``-1`` labelled :data:`UNKNOWN_TOPIC`, and ``None`` for every label
+        (probability NaN). Its theme probabilities are the classifier's priors, shown as they
+        are.
         """
         import numpy as np
         import pandas as pd
 
+        from topics._vocabulary import known_texts, vocabularies
         from topics.predictions import Predictions
 
         texts = [str(t) for t in texts]
@@ -93,14 +106,20 @@ class Model:
             decided, proba = self.themes.predict_with_proba(texts)
         else:
             decided, proba = np.zeros((len(texts), 0), bool), np.zeros((len(texts), 0))
+        unknown = ~known_texts(vocabularies(self), texts)
+        decided = np.asarray(decided, dtype=bool)
+        decided[unknown] = False
         names = {theme.id: theme.name for theme in self.taxonomy}
         topics = topic_labels = topic_info = None
         if self.topic_model is not None:
             topic_ids, _ = self.topic_model.transform(texts)
             info = self.topic_model.topic_info()
             labels = info["label"].to_numpy()
-            topics = pd.Series(np.asarray(topic_ids, dtype=int), index=index)
-            topic_labels = pd.Series(labels[topic_ids] if len(texts) else [], index=index)
+            topic_ids = np.where(unknown, -1, np.asarray(topic_ids, dtype=int))
+            topics = pd.Series(topic_ids, index=index)
+            shown = np.asarray(labels[topic_ids] if len(texts) else [], dtype=object)
+            shown[unknown] = UNKNOWN_TOPIC
+            topic_labels = pd.Series(shown, index=index)
             topic_info = pd.DataFrame(
                 {
                     "topic": info["topic"].astype(int),
@@ -112,9 +131,10 @@ class Model:
         predicted: dict[str, Any] = {}
         label_probs: dict[str, Any] = {}
         for column, clf in self.labels.items():
-            predicted[column], column_proba = clf.predict_with_proba(texts)
+            values, column_proba = clf.predict_with_proba(texts)
+            predicted[column] = [None if u else v for v, u in zip(values, unknown, strict=True)]
             if column_proba is not None:
-                label_probs[column] = column_proba
+                label_probs[column] = np.where(unknown, np.nan, column_proba)
         return Predictions(
             theme_probs=pd.DataFrame(proba, index=index, columns=ids),
             theme_labels=pd.DataFrame(np.asarray(decided, dtype=bool), index=index, columns=ids),
@@ -124,6 +144,7 @@ class Model:
             topic_labels=topic_labels,
             labels=predicted,
             label_probs=label_probs,
+            unknown=pd.Series(unknown, index=index),
         )
 
     def topics_over_time(self, corpus: Corpus | pd.DataFrame, freq: str = "quarter"):
@@ -168,24 +189,27 @@ def load(path: str | Path) -> Model:
         Missing, tampered, truncated or unknown-version model.
     """
     from topics.classify import LabelClassifier, ThemeClassifier
-    from topics.persist import read_manifest
+    from topics.persist import snapshot, warn_on_drift
     from topics.themes import Taxonomy
     from topics.topic_model import TopicModel
 
     path = Path(path)
-    manifest = read_manifest(path)
-    components = set(manifest.get("components", []))
-    if "taxonomy" not in components:
-        raise ModelFormatError(f"{path}: the manifest lists no taxonomy", "re-train the model")
-    taxonomy = Taxonomy.load(path / "taxonomy")
-    themes = (
-        ThemeClassifier.load(path / "themes", taxonomy=taxonomy) if "themes" in components else None
-    )
-    labels = {
-        column: LabelClassifier.load(path / f"label-{column}")
-        for column in manifest.get("label_columns", [])
-    }
-    topic_model = TopicModel.load(path / "topic_model") if "topic_model" in components else None
+    with snapshot(path) as (root, manifest):  # verified bytes: never two versions mixed
+        components = set(manifest.get("components", []))
+        if "taxonomy" not in components:
+            raise ModelFormatError(f"{path}: the manifest lists no taxonomy", "re-train the model")
+        taxonomy = Taxonomy.load(root / "taxonomy")
+        themes = (
+            ThemeClassifier.load(root / "themes", taxonomy=taxonomy)
+            if "themes" in components
+            else None
+        )
+        labels = {
+            column: LabelClassifier.load(root / f"label-{column}")
+            for column in manifest.get("label_columns", [])
+        }
+        topic_model = TopicModel.load(root / "topic_model") if "topic_model" in components else None
+    warn_on_drift(path, manifest.get("versions", {}))
     return Model(taxonomy, themes, labels, topic_model, manifest, path)
 
 

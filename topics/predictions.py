@@ -44,6 +44,9 @@ class Predictions:
         Per trained label column: the predicted label (a list for multi-label columns).
     label_probs : dict of str to sequence, length n_docs
         Per single-label column: the probability of the predicted label.
+    unknown : Series of shape (n_docs,), bool, or None
+        Releases the model could not read (no word it learned): no theme, topic ``-1``, no
+        label (see :meth:`topics.Model.predict`).
     """
 
     theme_probs: pd.DataFrame
@@ -54,6 +57,7 @@ class Predictions:
     topic_labels: pd.Series | None = None
     labels: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     label_probs: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    unknown: pd.Series | None = None
 
     def __post_init__(self) -> None:
         import pandas as pd
@@ -98,6 +102,7 @@ class Predictions:
         n = len(self.theme_probs)
         per_row = {"theme_labels": self.theme_labels, "topics": self.topics}
         per_row |= {"topic_labels": self.topic_labels, **self.labels, **self.label_probs}
+        per_row["unknown"] = self.unknown
         for name, value in per_row.items():
             if value is not None and len(value) != n:
                 raise TopicsError(
@@ -130,6 +135,7 @@ class Predictions:
             theme_labels=self.theme_labels.set_axis(index),
             topics=None if self.topics is None else self.topics.set_axis(index),
             topic_labels=None if self.topic_labels is None else self.topic_labels.set_axis(index),
+            unknown=None if self.unknown is None else self.unknown.set_axis(index),
         )
 
     def topic_ids(self) -> pd.Series:
@@ -150,7 +156,7 @@ class Predictions:
             probability per theme), ``topic`` and ``topic_label`` (with a topic model), and
             for each trained label column ``<column>`` (predicted label; a list for multi-label
             columns) and ``<column>_proba`` (probability of the predicted label, single-label
-            columns).
+            columns), and ``unknown`` (the release shares no word with the model) when known.
         """
         import numpy as np
         import pandas as pd
@@ -168,6 +174,8 @@ class Predictions:
             out[column] = values
             if column in self.label_probs:
                 out[f"{column}_proba"] = self.label_probs[column]
+        if self.unknown is not None:
+            out["unknown"] = self.unknown.to_numpy(dtype=bool)
         return out
 
     def _topic_labels(self) -> pd.Series:
@@ -215,4 +223,5 @@ def concat(parts: Iterable[Predictions]) -> Predictions:
         topic_labels=series("topic_labels"),
         labels={c: stack([p.labels[c] for p in parts]) for c in first.labels},
         label_probs={c: stack([p.label_probs[c] for p in parts]) for c in first.label_probs},
+        unknown=series("unknown"),
     )
