@@ -41,8 +41,11 @@ def save_lock(path: Path) -> Iterator[None]:
     TopicsError
         When another process (or thread) holds the lock.
     """
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; saves are still atomic
+        yield
+        return
     lock = path.parent / f".{path.name}.lock"
     while True:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)

@@ -277,8 +277,8 @@ PAUSE = 0.05
 
 
 def _copy_verified(path: Path, copy: Path) -> dict[str, Any]:
-    for attempt in range(ATTEMPTS):
-        raw = _manifest_bytes(path, wait=attempt)
+    for _attempt in range(ATTEMPTS):
+        raw = _manifest_bytes(path, wait=True)
         manifest = _parse_manifest(path, raw)
         try:
             _copy_files(path, copy, manifest["files"])
@@ -299,9 +299,11 @@ def _copy_verified(path: Path, copy: Path) -> dict[str, Any]:
     )
 
 
-def _manifest_bytes(path: Path, wait: int = 0) -> bytes:
+def _manifest_bytes(path: Path, wait: bool = False) -> bytes:
+    """The manifest's bytes; with ``wait``, a model missing while a save is under way (the short
+    gap of a save on a system without an atomic swap) is waited for, up to a second."""
     file = path / MANIFEST
-    for _ in range(20 if wait else 1):  # a save without an atomic swap leaves a short gap
+    for _ in range(20 if wait else 1):
         try:
             return file.read_bytes()
         except FileNotFoundError:
