@@ -177,7 +177,15 @@ class Model:
         return self.path
 
 
-_DERIVED_KEYS = {"format", "schema_version", "created", "versions", "components", "files"}
+_DERIVED_KEYS = {
+    "format",
+    "schema_version",
+    "created",
+    "versions",
+    "components",
+    "files",
+    "manifest_sha256",
+}
 
 
 def load(path: str | Path) -> Model:
