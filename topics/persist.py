@@ -404,7 +404,13 @@ def _copy_files(path: Path, copy: Path, files: Mapping[str, str]) -> None:
         target = copy / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    extra = sorted(set(_hash_tree(path, hashes=False)) - set(files))
+    try:
+        listed = _hash_tree(path, hashes=False)
+    except OSError as exc:  # a folder vanished while walked: the model is being replaced
+        raise _Changed(
+            ModelFormatError(f"{path}: changed while it was read ({exc.strerror})")
+        ) from None
+    extra = sorted(set(listed) - set(files))
     if extra:
         raise _Changed(
             ModelFormatError(
