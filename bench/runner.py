@@ -24,6 +24,7 @@ SUITES: dict[str, str] = {
     "topics": "bench.suite_topics",
     "correct": "bench.suite_correct",
     "korean": "bench.suite_korean",
+    "themes": "bench.suite_themes",
 }
 
 #: Distributions whose versions head BENCHMARKS.md.

@@ -284,28 +284,6 @@ def test_metric_values_by_hand():
     assert s["per_class"]["y"]["recall"] == 0.5
 
 
-def test_taxonomy_rule_features_round_trip(tmp_path):
-    from topics.themes import Taxonomy
-
-    taxonomy = Taxonomy.from_dict(
-        {
-            "themes": [
-                {"id": "steel", "name": "Steel", "include": ["tariff", "quota"]},
-                {"id": "chips", "name": "Chips", "include": ["wafer"], "min_hits": 2},
-            ]
-        }
-    )
-    texts, Y, classes = synthetic(40)
-    model = ThemeClassifier(taxonomy=taxonomy).fit(texts, Y, classes)
-    assert model.coef_.shape[0] == len(model.vectorizer_.vocabulary_) + 2
-    model.save(tmp_path)
-    loaded = ThemeClassifier.load(tmp_path)
-    assert loaded.taxonomy == taxonomy
-    probe = [*texts[:10], "tariff quota wafer", ""]
-    assert np.array_equal(loaded.predict_proba(probe), model.predict_proba(probe))
-    assert "2 themes" in repr(loaded)
-
-
 def test_progress_is_reported_in_order():
     texts, Y, classes = synthetic(30)
     calls: list[tuple[str, float | None]] = []

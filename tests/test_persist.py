@@ -154,7 +154,7 @@ def test_every_saved_json_has_the_common_header(tmp_path):
     assert headers == {
         "manifest.json": ("topics.model", SCHEMA_VERSION),
         "taxonomy/taxonomy.json": ("topics.taxonomy", 1),
-        "themes/classifier.json": ("topics.theme_classifier", 2),
+        "themes/classifier.json": ("topics.theme_tagger", 2),
         "themes/vectorizer.json": ("topics.tfidf", 1),
         "topic_model/topic_model.json": ("topics.topic_model", 2),
         "topic_model/embedder/embedder.json": ("topics.embedder.local", 2),

@@ -256,3 +256,84 @@ def test_gold_labels_from_a_corpus_column(frame):
         gold_from_column(frame, "labels", ["investment"])
     with pytest.raises(ThemeError, match="no column"):
         gold_from_column(frame, "topic", ["energy"])
+
+
+# -- salience and literal phrases ------------------------------------------------------------------
+
+
+def _one_theme(**fields) -> Taxonomy:
+    return Taxonomy.from_dict({"themes": [{"id": "t", "name": "T", **fields}]})
+
+
+FILLER = " ".join(["The committee met to discuss the budget of the coming year."] * 12)
+
+
+def test_a_passing_mention_in_the_body_does_not_tag_but_the_title_does():
+    taxonomy = _one_theme(include=["tariff"])
+    passing = f"Budget talks\n\n{FILLER} One speaker mentioned a tariff."
+    titled = f"Tariff on steel raised\n\n{FILLER}"
+    lead_and_body = f"Budget talks\n\nThe tariff was raised. {FILLER} The tariff stays."
+    labels = weak_labels([passing, titled, lead_and_body], taxonomy)["t"].tolist()
+    assert labels == [False, True, True]
+    explained = ThemeMatcher(taxonomy).explain(passing)["t"]
+    assert explained == {
+        "salience": 1.0,
+        "rule": False,
+        "hits": [{"phrase": "tariff", "where": "body", "count": 1}],
+    }
+
+
+def test_sections_split_title_lead_and_body():
+    from topics.themes.match import LEAD_WORDS, sections
+
+    body = " ".join(f"w{i}" for i in range(LEAD_WORDS + 10))
+    parts = sections(f"A short title\n\n{body}")
+    assert parts["title"] == "A short title"
+    assert parts["lead"].split()[-1] == f"w{LEAD_WORDS - 1}"
+    assert parts["body"].split() == [f"w{i}" for i in range(LEAD_WORDS, LEAD_WORDS + 10)]
+    assert sections("Steel safeguard quotas extended")["title"] == "Steel safeguard quotas extended"
+    assert sections(None) == {"title": "", "lead": "", "body": ""}
+
+
+def test_density_discounts_long_bodies_and_repeats():
+    from topics.themes.match import ThemeMatcher as Matcher
+
+    taxonomy = _one_theme(include=["tariff"])
+    short = "Budget\n\n" + " ".join(["word"] * 100) + " tariff tariff tariff"
+    long = "Budget\n\n" + " ".join(["word"] * 1677) + " tariff tariff tariff"  # body: 1,600
+    (s_short, s_long), _ = Matcher(taxonomy).scores([short, long])
+    assert s_short[0] == pytest.approx(1 + 0.5 + 0.5)
+    assert s_long[0] == pytest.approx(2.0 / 2)
+
+
+def test_min_salience_is_read_and_validated(tmp_path):
+    taxonomy = _one_theme(include=["tariff"], min_salience=1.0)
+    assert taxonomy["t"].min_salience == 1.0
+    assert weak_labels([f"Budget\n\n{FILLER} a tariff"], taxonomy)["t"].tolist() == [True]
+    with pytest.raises(ThemeError, match="min_salience"):
+        _one_theme(include=["x"], min_salience=0)
+    with pytest.raises(ThemeError, match="min_salience"):
+        _one_theme(include=["x"], min_salience="high")
+
+
+def test_phrases_with_symbols_match_literally():
+    from topics.themes.match import is_literal
+
+    taxonomy = _one_theme(include=["c++", "C#", "R&D"])
+    assert is_literal("c++") and is_literal("R&D") and not is_literal("rare-earth")
+    texts = [
+        "C is a language",  # a lone C is not c++
+        "Code in C++ and c#",
+        "c+++ is not c++ either",
+        "More R&D for chips",
+        "R and D",
+        "cc++",
+    ]
+    hits = theme_hits(texts, taxonomy)["t"].tolist()
+    assert hits == [0, 2, 1, 1, 0, 0]
+    assert ThemeMatcher(taxonomy).evidence("Code in C++ and c#") == {"t": ["c++", "C#"]}
+
+
+def test_literal_excludes_block_literal_includes():
+    taxonomy = _one_theme(include=["S&P"], exclude=["S&P 500"])
+    assert theme_hits(["The S&P 500 fell", "S&P cut the rating"], taxonomy)["t"].tolist() == [0, 1]

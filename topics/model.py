@@ -17,7 +17,7 @@ from topics.errors import ModelFormatError, TrainingError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.classify import LabelClassifier, ThemeTagger
     from topics.corpus import Corpus
     from topics.predictions import Predictions
     from topics.themes import Taxonomy
@@ -36,7 +36,7 @@ class Model:
     ----------
     taxonomy : Taxonomy
         The themes the classifier tags.
-    themes : ThemeClassifier or None
+    themes : ThemeTagger or None
         Multi-label theme classifier (``None`` when no theme had enough examples).
     labels : dict of str to LabelClassifier
         One classifier per categorical column the user named.
@@ -49,7 +49,7 @@ class Model:
     """
 
     taxonomy: Taxonomy
-    themes: ThemeClassifier | None
+    themes: ThemeTagger | None
     labels: dict[str, LabelClassifier] = field(default_factory=dict)
     topic_model: TopicModel | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
@@ -71,12 +71,16 @@ class Model:
         """Ids of the themes the classifier predicts (taxonomy order)."""
         return [] if self.themes is None else list(self.themes.classes_)
 
-    def predict(self, texts: Sequence[str]) -> Predictions:
+    def predict(self, texts: Sequence[str], *, evidence: bool = True) -> Predictions:
         """Tag texts with themes, topics and every trained label.
 
         Parameters
         ----------
         texts : sequence of str, length n_texts
+        evidence : bool
+            Also say why each theme was (or was nearly) tagged: phrases and where they occur,
+            the text model's strongest words (``Predictions.theme_evidence``). Costs about as
+            much as the tagging itself; off when tagging a whole corpus for a report.
 
         Returns
         -------
@@ -102,10 +106,13 @@ class Model:
         texts = [str(t) for t in texts]
         index = pd.RangeIndex(len(texts))
         ids = self.theme_ids
+        why = None
         if self.themes is not None:
             decided, proba = self.themes.predict_with_proba(texts)
+            why = self.themes.explain(texts) if evidence else None
         else:
             decided, proba = np.zeros((len(texts), 0), bool), np.zeros((len(texts), 0))
+            why = [{} for _ in texts] if evidence else None
         unknown = ~known_texts(vocabularies(self), texts)
         decided = np.asarray(decided, dtype=bool)
         decided[unknown] = False
@@ -145,6 +152,7 @@ class Model:
             labels=predicted,
             label_probs=label_probs,
             unknown=pd.Series(unknown, index=index),
+            theme_evidence=why,
         )
 
     def topics_over_time(self, corpus: Corpus | pd.DataFrame, freq: str = "quarter"):
@@ -196,7 +204,7 @@ def load(path: str | Path) -> Model:
     ModelFormatError
         Missing, tampered, truncated or unknown-version model.
     """
-    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.classify import LabelClassifier, ThemeTagger
     from topics.persist import snapshot, warn_on_drift
     from topics.themes import Taxonomy
     from topics.topic_model import TopicModel
@@ -208,7 +216,7 @@ def load(path: str | Path) -> Model:
             raise ModelFormatError(f"{path}: the manifest lists no taxonomy", "re-train the model")
         taxonomy = Taxonomy.load(root / "taxonomy")
         themes = (
-            ThemeClassifier.load(root / "themes", taxonomy=taxonomy)
+            ThemeTagger.load(root / "themes", taxonomy=taxonomy)
             if "themes" in components
             else None
         )

@@ -43,9 +43,9 @@ def predict_corpus(
     for start in range(0, len(texts), BATCH):
         if progress:
             progress(f"tagging releases {start:,}/{len(texts):,}", start / max(1, len(texts)))
-        parts.append(model.predict(texts[start : start + BATCH]))
+        parts.append(model.predict(texts[start : start + BATCH], evidence=False))
     if not parts:
-        return model.predict([]).with_index(frame.index)
+        return model.predict([], evidence=False).with_index(frame.index)
     return concat(parts).with_index(frame.index)
 
 

@@ -47,6 +47,10 @@ class Predictions:
     unknown : Series of shape (n_docs,), bool, or None
         Releases the model could not read (no word it learned): no theme, topic ``-1``, no
         label (see :meth:`topics.Model.predict`).
+    theme_evidence : list of dict, length n_docs, or None
+        Per release, theme → why it carries (or nearly carries) the theme: the phrases and
+        where they occur, the text model's strongest words (see
+        :meth:`topics.classify.ThemeTagger.explain`); ``None`` when not asked for.
     """
 
     theme_probs: pd.DataFrame
@@ -58,6 +62,7 @@ class Predictions:
     labels: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     label_probs: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     unknown: pd.Series | None = None
+    theme_evidence: Sequence[dict] | None = None
 
     def __post_init__(self) -> None:
         import pandas as pd
@@ -103,6 +108,7 @@ class Predictions:
         per_row = {"theme_labels": self.theme_labels, "topics": self.topics}
         per_row |= {"topic_labels": self.topic_labels, **self.labels, **self.label_probs}
         per_row["unknown"] = self.unknown
+        per_row["theme_evidence"] = self.theme_evidence
         for name, value in per_row.items():
             if value is not None and len(value) != n:
                 raise TopicsError(
@@ -153,7 +159,8 @@ class Predictions:
         -------
         DataFrame of shape (n_docs, n_columns)
             ``themes`` (list of theme ids above their threshold), ``p_<theme>`` (calibrated
-            probability per theme), ``topic`` and ``topic_label`` (with a topic model), and
+            probability per theme), ``theme_evidence`` (when predicted with evidence),
+            ``topic`` and ``topic_label`` (with a topic model), and
             for each trained label column ``<column>`` (predicted label; a list for multi-label
             columns) and ``<column>_proba`` (probability of the predicted label, single-label
             columns), and ``unknown`` (the release shares no word with the model) when known.
@@ -167,6 +174,8 @@ class Predictions:
         out["themes"] = [[ids[j] for j in np.flatnonzero(row)] for row in decided]
         for theme in ids:
             out[f"p_{theme}"] = self.theme_probs[theme].to_numpy()
+        if self.theme_evidence is not None:
+            out["theme_evidence"] = list(self.theme_evidence)
         if self.topics is not None:
             out["topic"] = self.topics.to_numpy()
             out["topic_label"] = self._topic_labels().to_numpy()
@@ -224,4 +233,7 @@ def concat(parts: Iterable[Predictions]) -> Predictions:
         labels={c: stack([p.labels[c] for p in parts]) for c in first.labels},
         label_probs={c: stack([p.label_probs[c] for p in parts]) for c in first.label_probs},
         unknown=series("unknown"),
+        theme_evidence=None
+        if any(p.theme_evidence is None for p in parts)
+        else [e for p in parts for e in p.theme_evidence],
     )

@@ -20,7 +20,7 @@ from topics.progress import Progress, noop, scaled
 if TYPE_CHECKING:
     import pandas as pd
 
-    from topics.classify import LabelClassifier, ThemeClassifier
+    from topics.classify import LabelClassifier, ThemeTagger
     from topics.corpus import Corpus
     from topics.themes import Taxonomy
 
@@ -63,10 +63,11 @@ def train(
         Themes that ``themes_mode="extend"`` adds to (or redefines in) ``taxonomy``, or that
         ``"replace"`` uses instead.
     themes_mode : {"extend", "replace"}
-    gold_themes : DataFrame of bool, shape (n_documents, n_themes), GoldLabels or path, optional
-        Hand-coded theme labels indexed by document id, or a labels file (CSV/JSON: document id
-        or title → theme ids, read with :func:`topics.themes.read_labels`); documents without a
-        row get weak labels from the taxonomy's phrases. With gold labels the tagger's error
+    gold_themes : DataFrame, shape (n_documents, n_themes), GoldLabels or path, optional
+        Hand-coded theme labels indexed by document id (1 / 0 / NaN for "unsure"), or a labels
+        file (CSV/JSON: document id or title → theme ids, read with
+        :func:`topics.themes.read_labels`). They override the weak labels and set each theme's
+        threshold; documents without a row are trained from the phrase rules. The tagger's error
         rates are measured on them by held-out cross-fitting (sampling weights of a
         :class:`GoldLabels` kept) and stored as the model's ``validation``: reports then correct
         their shares.
@@ -93,10 +94,13 @@ def train(
     Model
         Saved at ``out`` when given (``model.path``).
     """
-    from topics.classify import LabelClassifier, ThemeClassifier
+    import numpy as np
+    import pandas as pd
+
+    from topics.classify import LabelClassifier, ThemeTagger
     from topics.corpus import as_corpus
     from topics.persist import check_writable
-    from topics.themes import Taxonomy, default_taxonomy, read_labels, weak_labels
+    from topics.themes import Taxonomy, default_taxonomy, read_labels
     from topics.topic_model import TopicModel
 
     if not 0 <= int(seed) < 2**32:
@@ -120,28 +124,24 @@ def train(
     texts = schema.model_texts(frame)
     dates = frame[schema.DATE]
 
-    progress("labelling themes", 0.05)
-    weak = weak_labels(texts, taxonomy)
-    weak.index = frame[schema.ID].to_numpy()
-    targets = weak.copy()
+    gold = None
     n_gold = 0
     coded = gold_themes
-    if coded is not None and not hasattr(coded, "columns"):  # GoldLabels: train on sure codes
-        gold_themes = coded.sure()
+    if coded is not None and not hasattr(coded, "columns"):  # GoldLabels: unsure codes = NaN
+        gold_themes = coded.codes
+    ids = pd.Index(frame[schema.ID].astype(str))
     if gold_themes is not None:
-        gold = gold_themes.reindex(columns=targets.columns, fill_value=False)
-        known = targets.index.intersection(gold.index)
-        targets.loc[known] = gold.loc[known].astype(bool).to_numpy()
-        n_gold = len(known)
+        gold = gold_themes.reindex(columns=taxonomy.ids).astype(float).reindex(ids).to_numpy()
+        n_gold = int(np.isfinite(gold).any(axis=1).sum())
 
-    progress("training the theme classifier", 0.15)
-    # The taxonomy's phrase rules become features too: on small corpora they carry the signal.
-    theme_classifier = ThemeClassifier(random_state=seed, taxonomy=taxonomy).fit(
-        texts, targets.to_numpy(), list(targets.columns)
+    progress("training the theme tagger", 0.05)
+    theme_classifier = ThemeTagger(random_state=seed, taxonomy=taxonomy).fit(
+        texts, gold, progress=scaled(progress, 0.05, 0.3)
     )
     validation = None
     if n_gold:
-        progress("measuring the tagger on the coded releases (held-out folds)", 0.2)
+        progress("measuring the tagger on the coded releases (held-out folds)", 0.3)
+        targets = pd.DataFrame(gold, index=ids, columns=taxonomy.ids)
         validation = _validate(theme_classifier, coded, targets, texts, seed)
     metrics: dict[str, Any] = {
         "themes": {
@@ -208,11 +208,11 @@ def train(
     return model
 
 
-def _validate(
-    themes: ThemeClassifier, coded: Any, targets: pd.DataFrame, texts: list[str], seed: int
-):
-    """Held-out error rates of the theme classifier on the coded releases (see ``train``):
-    unfitted copies of ``themes`` (same settings) are refitted without each fold."""
+def _validate(themes: ThemeTagger, coded: Any, targets: pd.DataFrame, texts: list[str], seed: int):
+    """Held-out error rates of the theme tagger on the coded releases (see ``train``):
+    unfitted copies of ``themes`` (same settings) are refitted without each fold's codes.
+
+    ``targets`` holds the gold codes of every release (NaN where not coded)."""
     from sklearn.base import clone
 
     from topics.evaluate.validation import held_out_validation
@@ -226,13 +226,13 @@ def _validate(
     codes = codes[codes.index.isin(targets.index)]
     rows = targets.index.get_indexer(codes.index)
 
-    def fit(train_texts: list[str], Y: Any) -> ThemeClassifier:
-        return clone(themes).fit(train_texts, Y, list(targets.columns))
+    def fit(train_texts: list[str], G: Any) -> ThemeTagger:
+        return clone(themes).fit(train_texts, G)
 
     return held_out_validation(
         fit,
         texts,
-        targets.to_numpy(dtype=bool),
+        targets.to_numpy(dtype=float),
         rows,
         codes,
         None if weights is None else weights.reindex(codes.index).to_numpy(dtype=float),

@@ -1,9 +1,14 @@
-"""Multi-label theme classifier: calibrated probabilities and cross-validated thresholds."""
+"""Supervised multi-label classifier: calibrated probabilities and cross-validated thresholds.
+
+It learns whatever labels it is given. The taxonomy's themes are tagged by
+:class:`topics.classify.tagger.ThemeTagger`, which never feeds the phrase rules to a model
+trained on the rules' own labels (that only measures agreement with the rules).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -13,12 +18,6 @@ from topics.classify._base import LinearTextModel, as_texts
 from topics.classify.metrics import multilabel_metrics
 from topics.errors import TrainingError
 from topics.progress import Progress, noop
-
-if TYPE_CHECKING:
-    from topics.themes import Taxonomy
-
-#: Value of a theme's rule feature when its phrase rule fires (TF-IDF rows have unit norm).
-RULE_WEIGHT = 1.0
 
 
 class ThemeClassifier(LinearTextModel):
@@ -51,10 +50,6 @@ class ThemeClassifier(LinearTextModel):
         ``"auto"``: 1 when every training document has at least one class, else 0.
     min_cv_f1 : float
         Below this held-out F1 a class keeps the default boundary instead of a tuned threshold.
-    taxonomy : Taxonomy, optional
-        Adds one feature per theme of the taxonomy: whether its phrase rule fires (partial
-        credit below ``min_hits``). With weak labels this lets even a small corpus learn the
-        rules, while gold labels and the words can still override them. Recommended for themes.
     random_state : int
         Seed of the folds and the SVM solver.
 
@@ -84,7 +79,6 @@ class ThemeClassifier(LinearTextModel):
         cv: int = 5,
         min_labels: int | str = "auto",
         min_cv_f1: float = 0.2,
-        taxonomy: Taxonomy | None = None,
         random_state: int = 0,
     ) -> None:
         super().__init__(
@@ -99,22 +93,6 @@ class ThemeClassifier(LinearTextModel):
         )
         self.min_labels = min_labels
         self.min_cv_f1 = min_cv_f1
-        self.taxonomy = taxonomy
-
-    def _extra_features(self, texts: list[str]) -> Any:
-        if self.taxonomy is None:
-            return None
-        from scipy import sparse
-
-        from topics.themes.match import matcher_for
-
-        hits = matcher_for(self.taxonomy).counts(texts).astype(float)
-        needed = np.asarray([t.min_hits for t in self.taxonomy], dtype=float)
-        # 1 once a theme's phrase rule fires, partial credit for fewer hits than it needs
-        return sparse.csr_matrix(np.minimum(hits / needed, 1.0) * RULE_WEIGHT)
-
-    def _n_extra_features(self) -> int:
-        return 0 if self.taxonomy is None else len(self.taxonomy)
 
     def fit(
         self,
@@ -231,9 +209,8 @@ def fit_multilabel(
         n_folds=n_splits,
         n_features=int(X.shape[1]),
         thresholds={c: float(t) for c, t in zip(classes, model.thresholds_, strict=True)},
-        method="tfidf"
-        + ("+taxonomy rules" if getattr(model, "taxonomy", None) is not None else "")
-        + ", linear svm per class, platt scaling, per-class thresholds from held-out folds",
+        method="tfidf, linear svm per class, platt scaling, per-class thresholds from held-out "
+        "folds",
     )
     model.cv_metrics_ = metrics
     progress("done", 1.0)

@@ -69,6 +69,57 @@ def print_classification(title: str, metrics: dict[str, Any]) -> None:
         console.print(f"  note: {note}")
 
 
+def print_theme_metrics(metrics: dict[str, Any]) -> None:
+    """Theme metrics as they are: accuracy on gold labels, or said to be unmeasured; then the
+    agreement with the phrase rules, never called accuracy."""
+    from rich.table import Table
+
+    console = _console()
+    accuracy = metrics.get("accuracy")
+    if not isinstance(accuracy, dict):
+        console.print(f"Themes: accuracy {accuracy or 'not measured'}", style="bold")
+    else:
+        ci = accuracy.get("macro_f1_ci")
+        macro = accuracy.get("macro_f1")
+        console.print(
+            f"Themes: accuracy on {accuracy['n_documents']} gold-labelled releases (held out): "
+            f"macro F1 {_fmt(macro) if macro is not None else 'n/a'}"
+            + (f" [95% CI {ci[0]:.2f}–{ci[1]:.2f}]" if ci else "")
+            + f" over themes with ≥ {accuracy['min_support']} gold positives",
+            style="bold",
+        )
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("theme", "precision", "recall", "f1", "95% CI of f1", "positives", "coded"):
+            table.add_column(column, justify="left" if column == "theme" else "right")
+        for name, row in accuracy["per_class"].items():
+            f1_ci = row.get("f1_ci")
+            table.add_row(
+                name,
+                *(_fmt(row[k]) for k in ("precision", "recall", "f1")),
+                f"{f1_ci[0]:.2f}–{f1_ci[1]:.2f}" if f1_ci else "—",
+                str(row["support"]),
+                str(row["coded"]),
+            )
+        console.print(table)
+    agreement = metrics.get("agreement_with_rules")
+    if agreement and agreement.get("per_class"):
+        print_classification(
+            "Agreement with the phrase rules (not accuracy; held out, phrases hidden from the "
+            "text model)",
+            {k: agreement[k] for k in ("micro_f1", "macro_f1", "per_class") if k in agreement},
+        )
+    elif agreement:
+        console.print(
+            "No theme has a text model (too few releases or rule positives): the tags are the "
+            "phrase rules alone."
+        )
+    beyond = {t: n for t, n in (metrics.get("beyond_rules") or {}).items() if n}
+    if beyond:
+        console.print(
+            "Tagged beyond the phrase rules: " + ", ".join(f"{t} {n}" for t, n in beyond.items())
+        )
+
+
 def print_topics(info: pd.DataFrame, limit: int = 30) -> None:
     """Topic table: id, size, label, closest themes."""
     from rich.table import Table
@@ -114,7 +165,7 @@ def print_model_summary(model: Model) -> None:
     console.print(f"Themes ({len(model.theme_ids)}): {', '.join(model.theme_ids)}")
     metrics = model.metrics
     if "themes" in metrics:
-        print_classification("Themes (cross-validated)", metrics["themes"])
+        print_theme_metrics(metrics["themes"])
     validation = model.validation
     if validation:
         console.print(

@@ -1,5 +1,7 @@
-"""Weak labels: tag texts with themes by matching the taxonomy's phrases.
+"""Weak labels: tag texts with themes by where and how often the taxonomy's phrases occur.
 
+Normalisation
+-------------
 Text and phrases go through the same normalisation, so matching is case-insensitive and
 plural/inflection aware:
 
@@ -12,25 +14,41 @@ plural/inflection aware:
 
 Korean text and Korean phrases are first reduced to their morphemes
 (:func:`topics.language.analysed_text`), so a phrase matches whatever particles and endings follow
-its words: "핵심광물" matches "핵심 광물을", "수출통제" matches "수출 통제가". A taxonomy may
-mix phrases of both languages.
+its words: "핵심광물" matches "핵심 광물을". Korean phrases only apply to texts in Hangul (English
+corpora never load the Korean analyser). A taxonomy may mix phrases of both languages.
 
-A phrase matches where its stems appear consecutively. Include matches overlapping an exclude
-match of the same theme are ignored. A document gets a theme when at least ``min_hits`` include
-matches remain.
+A phrase matches where its stems appear consecutively. A phrase holding a symbol other than
+hyphens, dashes, apostrophes, periods, commas, slashes, quotes and brackets (``c++``, ``C#``,
+``R&D``, ``S&P 500``) is *literal*: it matches the same characters (case-insensitive, any run
+of spaces for a space), not glued to a letter, digit or one of its own symbols, so ``c++``
+never matches a lone "C". Include matches overlapping an exclude match of the same theme (in
+the same kind of matching) are ignored.
+
+Salience
+--------
+A theme is tagged when it is a *subject* of the release, not when it is mentioned in passing.
+A text is split into title, lead and body (:func:`sections`); every include match scores
+:data:`WEIGHTS` of its section, a repeat of a phrase within the body half as much,
+and the body's score is divided by ``sqrt(body words / BODY_WORDS)`` when the body is longer
+than :data:`BODY_WORDS` words (density, not length). The theme is tagged when its *salience*
+(the sum) reaches the theme's ``min_salience`` (default 3: a title mention; or a lead mention
+and a body mention; or three body mentions in a release of ordinary length) and at least
+``min_hits`` include matches remain.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from topics.language import analysed_text, analysed_texts, has_hangul
+from topics.language import analysed_texts, has_hangul
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +58,21 @@ if TYPE_CHECKING:
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 _WORD = re.compile(r"[^\W_]+")
+#: Non-word characters that still keep a phrase on the stem path (they separate words).
+_SEPARATORS = set("-‐‑‒–—'’.,/()[]\"“”‘")
+
+#: Score of one include match by section.
+WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
+#: Weight of a repeated phrase in the body, relative to its first mention.
+REPEAT = 0.5
+#: Words of the body after which its score is divided by sqrt(words / BODY_WORDS).
+BODY_WORDS = 400
+#: Words of the body counted as its lead.
+LEAD_WORDS = 80
+#: A first paragraph (or a whole text) of at most this many words is a title.
+TITLE_WORDS = 25
+#: Salience a theme needs unless its taxonomy entry says otherwise.
+DEFAULT_MIN_SALIENCE = 3.0
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +89,7 @@ def _stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     """Normalised word stems of a text (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", analysed_text(text))
+    text = unicodedata.normalize("NFKC", analysed_texts([text])[0])
     text = _ACRONYM_PLURAL.sub(r"\1", _POSSESSIVE.sub("", text))
     return [_stem(w.lower()) for w in _WORD.findall(text)]
 
@@ -72,6 +105,66 @@ def has_words(phrase: str) -> bool:
     return bool(_WORD.search(phrase)) if has_hangul(phrase) else bool(phrase_key(phrase))
 
 
+def is_literal(phrase: str) -> bool:
+    """Whether a phrase holds a symbol and so matches literally (``c++``, ``R&D``)."""
+    return any(not (c.isalnum() or c.isspace() or c in _SEPARATORS) for c in phrase)
+
+
+def sections(text: str | None) -> dict[str, str]:
+    """Split a release into ``title``, ``lead`` and ``body`` (any may be empty).
+
+    The title is the first paragraph (up to the first blank line) when it has at most
+    :data:`TITLE_WORDS` words and more text follows, or the whole text when it is that short;
+    the lead is the first :data:`LEAD_WORDS` words after it; the body is the rest.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return {"title": "", "lead": "", "body": ""}
+    text = text.strip()
+    head, sep, rest = text.partition("\n\n")
+    title = ""
+    if len(head.split()) <= TITLE_WORDS:
+        title, text = head, rest.strip() if sep else ""
+    words = list(re.finditer(r"\S+", text))
+    if len(words) <= LEAD_WORDS:
+        return {"title": title, "lead": text, "body": ""}
+    cut = words[LEAD_WORDS - 1].end()
+    return {"title": title, "lead": text[:cut], "body": text[cut:]}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One include phrase matched in one section of a text."""
+
+    phrase: str
+    where: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"phrase": self.phrase, "where": self.where, "count": self.count}
+
+
+class _Rules:
+    """The compiled include and exclude phrases of one theme."""
+
+    def __init__(self, include: Sequence[str], exclude: Sequence[str]) -> None:
+        stem_include = [p for p in include if not is_literal(p)]
+        literal_include = [p for p in include if is_literal(p)]
+        self.stem_include = _compile_stems(stem_include)
+        self.stem_exclude = _compile_stems([p for p in exclude if not is_literal(p)])
+        self.literal_include = _compile_literals(literal_include)
+        self.literal_exclude = _compile_literals([p for p in exclude if is_literal(p)])
+        self.original = {phrase_key(p): p for p in reversed(stem_include)}
+        self.original.update({_literal_key(p): p for p in reversed(literal_include)})
+
+    def matches(self, key: str, raw: str) -> list[str]:
+        """Include phrases (as written in the taxonomy) matched, in order of the text."""
+        found = _unblocked(self.stem_include, self.stem_exclude, key, self.original, str)
+        found += _unblocked(
+            self.literal_include, self.literal_exclude, raw, self.original, _literal_key
+        )
+        return found
+
+
 class ThemeMatcher:
     """Compiled phrase matcher for one taxonomy.
 
@@ -82,64 +175,96 @@ class ThemeMatcher:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        self._rules: dict[bool, list[tuple]] = {}
+        self._rules: dict[bool, list[_Rules]] = {}
+        self._min_hits = np.asarray([t.min_hits for t in taxonomy], dtype=np.int64)
+        self._min_salience = np.asarray([t.min_salience for t in taxonomy], dtype=float)
 
-    def _rules_for(self, korean: bool) -> list[tuple]:
-        """Compiled rules for texts of one script: Korean phrases only apply to (and are only
-        analysed for) texts in Hangul, so English corpora never load the Korean analyser."""
+    def _rules_for(self, korean: bool) -> list[_Rules]:
+        """Compiled rules for texts of one script: Korean phrases only apply to texts in Hangul."""
         if korean not in self._rules:
             keep = (lambda p: True) if korean else (lambda p: not has_hangul(p))
             self._rules[korean] = [
-                (
-                    _compile([p for p in theme.include if keep(p)]),
-                    _compile([p for p in theme.exclude if keep(p)]),
-                    {phrase_key(p): p for p in reversed(theme.include) if keep(p)},
-                )
-                for theme in self.taxonomy
+                _Rules([p for p in t.include if keep(p)], [p for p in t.exclude if keep(p)])
+                for t in self.taxonomy
             ]
         return self._rules[korean]
 
-    def _matches(self, key: str, rule: tuple) -> list[str]:
-        include, exclude, originals = rule
-        if include is None:
-            return []
-        blocked = [m.span() for m in exclude.finditer(key)] if exclude is not None else []
-        found = []
-        for m in include.finditer(key):
-            start, end = m.span()
-            if not any(start < b_end and b_start < end for b_start, b_end in blocked):
-                found.append(originals[m.group()])
-        return found
+    def hits(self, text: str | None) -> list[list[Hit]]:
+        """Include matches of every theme (taxonomy order) by section, in text order."""
+        parts = sections(text)
+        analysed = dict(zip(parts, analysed_texts(list(parts.values())), strict=True))
+        keys = {where: _doc_key(part) for where, part in analysed.items()}
+        raws = {where: unicodedata.normalize("NFKC", part) for where, part in parts.items()}
+        korean = has_hangul(text) if isinstance(text, str) else False
+        out = []
+        for rules in self._rules_for(korean):
+            found: list[Hit] = []
+            for where in WEIGHTS:
+                phrases = rules.matches(keys[where], raws[where])
+                for phrase in dict.fromkeys(phrases):
+                    found.append(Hit(phrase, where, phrases.count(phrase)))
+            out.append(found)
+        return out
 
-    def _text_rules(self, analysed: str) -> tuple[str, list[tuple]]:
-        return _doc_key(analysed), self._rules_for(has_hangul(analysed))
-
-    def counts(self, texts: Iterable[str | None]) -> np.ndarray:
-        """Include matches per text and theme.
+    def scores(self, texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
+        """Salience and number of include matches per text and theme.
 
         Returns
         -------
-        ndarray of int of shape (n_texts, n_themes)
+        salience : ndarray of float of shape (n_texts, n_themes)
+        counts : ndarray of int of shape (n_texts, n_themes)
         """
-        rows = []
-        for text in analysed_texts(list(texts)):  # Korean analysed in one batch
-            key, rules = self._text_rules(text)
-            rows.append([len(self._matches(key, rule)) for rule in rules])
-        return np.asarray(rows, dtype=np.int64).reshape(len(rows), len(self.taxonomy))
+        salience, counts = [], []
+        for text in texts:
+            body_words = len(sections(text)["body"].split())
+            per_theme = self.hits(text)
+            salience.append([_salience(h, body_words) for h in per_theme])
+            counts.append([sum(hit.count for hit in h) for h in per_theme])
+        k = len(self.taxonomy)
+        return (
+            np.asarray(salience, dtype=float).reshape(len(salience), k),
+            np.asarray(counts, dtype=np.int64).reshape(len(counts), k),
+        )
+
+    def counts(self, texts: Iterable[str | None]) -> np.ndarray:
+        """Include matches per text and theme, ndarray of int of shape (n_texts, n_themes)."""
+        return self.scores(texts)[1]
+
+    def tag(self, salience: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """The rule's decision from :meth:`scores`: salient enough and enough matches."""
+        return (salience >= self._min_salience) & (counts >= self._min_hits)
 
     def labels(self, texts: Iterable[str | None]) -> np.ndarray:
-        """Weak labels: ``counts >= min_hits``, bool array of shape (n_texts, n_themes)."""
-        minimum = np.asarray([theme.min_hits for theme in self.taxonomy], dtype=np.int64)
-        return self.counts(texts) >= minimum
+        """Weak labels, bool array of shape (n_texts, n_themes) (see the module docstring)."""
+        return self.tag(*self.scores(texts))
 
     def evidence(self, text: str | None) -> dict[str, list[str]]:
         """Theme id → include phrases matched in ``text`` (one entry per match, in order)."""
-        key, rules = self._text_rules(analysed_text(text if isinstance(text, str) else ""))
         out = {}
-        for theme, rule in zip(self.taxonomy, rules, strict=True):
-            found = self._matches(key, rule)
-            if found:
-                out[theme.id] = found
+        for theme, found in zip(self.taxonomy, self.hits(text), strict=True):
+            phrases = [hit.phrase for hit in found for _ in range(hit.count)]
+            if phrases:
+                out[theme.id] = phrases
+        return out
+
+    def explain(self, text: str | None) -> dict[str, dict[str, Any]]:
+        """Theme id → the rule's evidence: ``salience``, ``rule`` (tagged or not), ``hits``.
+
+        ``hits`` lists ``{"phrase", "where", "count"}`` with ``where`` one of ``title``,
+        ``lead``, ``body``. Themes without any match are left out.
+        """
+        body_words = len(sections(text)["body"].split())
+        out = {}
+        for j, (theme, found) in enumerate(zip(self.taxonomy, self.hits(text), strict=True)):
+            if not found:
+                continue
+            salience = _salience(found, body_words)
+            n = sum(hit.count for hit in found)
+            out[theme.id] = {
+                "salience": round(salience, 3),
+                "rule": bool(salience >= self._min_salience[j] and n >= self._min_hits[j]),
+                "hits": [hit.to_dict() for hit in found],
+            }
         return out
 
 
@@ -150,7 +275,7 @@ def matcher_for(taxonomy: Taxonomy) -> ThemeMatcher:
 
 
 def weak_labels(texts: Sequence[str | None], taxonomy: Taxonomy) -> pd.DataFrame:
-    """Tag texts with the taxonomy's themes by phrase matching.
+    """Tag texts with the taxonomy's themes by the salience of their phrases.
 
     Parameters
     ----------
@@ -181,15 +306,81 @@ def theme_hits(texts: Sequence[str | None], taxonomy: Taxonomy) -> pd.DataFrame:
     return pd.DataFrame(matcher_for(taxonomy).counts(texts), columns=taxonomy.ids)
 
 
+def _salience(found: Sequence[Hit], body_words: int) -> float:
+    score = {"title": 0.0, "lead": 0.0, "body": 0.0}
+    for hit in found:
+        weight = WEIGHTS[hit.where]
+        if hit.where == "body":
+            score["body"] += weight * (1 + REPEAT * (hit.count - 1))
+        else:
+            score[hit.where] += weight * hit.count
+    score["body"] /= math.sqrt(max(1.0, body_words / BODY_WORDS))
+    return score["title"] + score["lead"] + score["body"]
+
+
+def _unblocked(
+    include: re.Pattern[str] | None,
+    exclude: re.Pattern[str] | None,
+    text: str,
+    original: dict[str, str],
+    key_of: Any,
+) -> list[str]:
+    if include is None:
+        return []
+    blocked = [m.span() for m in exclude.finditer(text)] if exclude is not None else []
+    found = []
+    for m in include.finditer(text):
+        start, end = m.span()
+        if not any(start < b_end and b_start < end for b_start, b_end in blocked):
+            found.append(original[key_of(m.group())])
+    return found
+
+
 def _doc_key(text: str | None) -> str:
     if not isinstance(text, str):
         return " "
     return " " + " ".join(stems(text)) + " "
 
 
-def _compile(phrases: Sequence[str]) -> re.Pattern[str] | None:
+def _literal_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _compile_stems(phrases: Sequence[str]) -> re.Pattern[str] | None:
     keys = sorted({phrase_key(p) for p in phrases} - {""}, key=lambda k: (-len(k), k))
     if not keys:
         return None
     alternation = "|".join(re.escape(k) for k in keys)
     return re.compile(f"(?<= )(?:{alternation})(?= )")
+
+
+def _compile_literals(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    keys = sorted({_literal_key(p) for p in phrases}, key=lambda k: (-len(k), k))
+    if not keys:
+        return None
+    symbols = {c for k in keys for c in k if not (c.isalnum() or c.isspace())}
+    guard = "".join(re.escape(c) for c in sorted(symbols))
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in keys)
+    return re.compile(f"(?<![^\\W_]|[{guard}])(?:{alternation})(?![^\\W_]|[{guard}])", re.I)
+
+
+class PhraseMasker:
+    """Tells which vocabulary terms contain a phrase of the taxonomy (to hide them)."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        phrases = [p for theme in taxonomy for p in theme.include if not is_literal(p)]
+        self._pattern = _compile_stems(phrases)
+
+    def keep(self, terms: Sequence[str]) -> np.ndarray:
+        """Bool array: ``True`` for the terms holding no phrase (by stems, as matching does)."""
+        if self._pattern is None:
+            return np.ones(len(terms), dtype=bool)
+        return np.asarray(
+            [self._pattern.search(_doc_key(str(term))) is None for term in terms], dtype=bool
+        )
+
+
+@lru_cache(maxsize=16)
+def phrase_masker(taxonomy: Taxonomy) -> PhraseMasker:
+    """A :class:`PhraseMasker`, cached per taxonomy."""
+    return PhraseMasker(taxonomy)

@@ -11,6 +11,8 @@ A taxonomy file is TOML::
     include = ["critical mineral", "rare earth", "lithium"]
     exclude = ["data mining"]   # optional: contexts in which include phrases do not count
     min_hits = 1                # optional: include matches needed to tag a document
+    min_salience = 3.0          # optional: salience needed (3 = a title mention, or a lead
+                                # and a body mention; see topics.themes.match)
 
 Saved with a model as ``taxonomy.json`` holding the same fields.
 """
@@ -33,7 +35,7 @@ FILENAME = "taxonomy.json"
 SAVED_FORMAT = "topics.taxonomy"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_THEME_KEYS = {"id", "name", "description", "include", "exclude", "min_hits"}
+_THEME_KEYS = {"id", "name", "description", "include", "exclude", "min_hits", "min_salience"}
 _TOP_KEYS = {"schema_version", "themes"}
 
 
@@ -55,6 +57,9 @@ class Theme:
         Phrases marking contexts in which an overlapping include match does not count.
     min_hits : int
         Include matches needed for a weak label.
+    min_salience : float
+        Salience (where and how densely the phrases occur, :mod:`topics.themes.match`) needed
+        for a weak label.
     """
 
     id: str
@@ -63,6 +68,7 @@ class Theme:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     min_hits: int = 1
+    min_salience: float = 3.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able fields, in file order."""
@@ -73,6 +79,7 @@ class Theme:
             "include": list(self.include),
             "exclude": list(self.exclude),
             "min_hits": self.min_hits,
+            "min_salience": self.min_salience,
         }
 
 
@@ -291,7 +298,20 @@ def _parse_theme(entry: Any, where: str) -> Theme:
     min_hits = entry.get("min_hits", 1)
     if isinstance(min_hits, bool) or not isinstance(min_hits, int) or min_hits < 1:
         raise ThemeError(f'{label}: "min_hits" must be a whole number ≥ 1, got {min_hits!r}')
-    return Theme(theme_id, name.strip(), description.strip(), include, exclude, min_hits)
+    min_salience = entry.get("min_salience", 3.0)
+    if isinstance(min_salience, bool) or not isinstance(min_salience, int | float):
+        raise ThemeError(f'{label}: "min_salience" must be a number, got {min_salience!r}')
+    if not min_salience > 0:
+        raise ThemeError(f'{label}: "min_salience" must be positive, got {min_salience!r}')
+    return Theme(
+        theme_id,
+        name.strip(),
+        description.strip(),
+        include,
+        exclude,
+        min_hits,
+        float(min_salience),
+    )
 
 
 def _phrases(value: Any, where: str, *, required: bool) -> tuple[str, ...]:
