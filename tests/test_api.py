@@ -24,6 +24,7 @@ CALLS = {
     "info": ("topics.model", "load"),
     "label": ("topics.annotate", "label_sample"),
     "report": ("topics.pipeline", "build_report"),
+    "themes": ("topics.themes.suggest", "suggest_for_corpus"),
 }
 
 
@@ -78,6 +79,7 @@ def test_each_command_makes_its_one_call(command, model_dir, tmp_path, monkeypat
         "info": ["info", str(model_dir)],
         "label": ["label", "--model", str(model_dir), "--n", "6", "-o", str(tmp_path / "l.html")],
         "report": ["report", "--model", str(model_dir), "-o", str(tmp_path / "r.html"), "-q"],
+        "themes": ["themes", "suggest", "--model", str(model_dir), "--top", "2", "-q"],
     }[command]
     calls = _spy(monkeypatch, command)
     result = runner.invoke(app, args)

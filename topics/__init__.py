@@ -32,6 +32,7 @@ _EXPORTS = {
     "predict": "topics.pipeline",
     "evaluate_model": "topics.evaluate",
     "label_sample": "topics.annotate",
+    "suggest_for_corpus": "topics.themes.suggest",
     "default_taxonomy": "topics.themes",
     "Taxonomy": "topics.themes",
     "TopicsError": "topics.errors",
@@ -59,6 +60,7 @@ __all__ = [
     "load",
     "load_corpus",
     "predict",
+    "suggest_for_corpus",
     "train",
 ]
 
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
     from topics.pipeline import build_report, ingest, predict
     from topics.predictions import Predictions
     from topics.themes import Taxonomy, default_taxonomy
+    from topics.themes.suggest import suggest_for_corpus
     from topics.training import train
 
 

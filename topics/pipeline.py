@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from topics.corpus import Corpus
     from topics.model import Model
     from topics.predictions import Predictions
+    from topics.trends.summary import TrendSummary
 
 #: Where ``topics train`` writes and the other commands read a model by default.
 DEFAULT_MODEL = Path("models/default")
@@ -159,7 +160,8 @@ def build_report(
     if progress:
         progress("computing trends and writing the report", 0.9)
     validation = model_validation(model, corpus, theme_labels)
-    tables = trend_tables(summarize(frame, predictions, freq), validation=validation)
+    summary = explain_representatives(model, frame, summarize(frame, predictions, freq))
+    tables = trend_tables(summary, validation=validation)
     info = ReportInfo(
         title=title,
         generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
@@ -170,6 +172,26 @@ def build_report(
     if progress:
         progress("report written", 1.0)
     return {kind: Path(path) for kind, path in written.items()}
+
+
+def explain_representatives(model: Model, frame: pd.DataFrame, summary: TrendSummary):
+    """The summary with a ``why`` column on its representative releases (phrases and where
+    they occur, the text model's strongest words): why each release carries its theme."""
+    from dataclasses import replace
+
+    from topics.themes.mapping import describe_evidence
+
+    if model.themes is None or summary.top_overall.empty:
+        return summary
+    top = summary.top_overall
+    position = {str(i): k for k, i in enumerate(frame[schema.ID].astype(str))}
+    rows = [position[str(i)] for i in top["id"]]
+    evidence = model.themes.explain(schema.model_texts(frame.iloc[rows]))
+    why = [
+        describe_evidence(found.get(str(theme)))
+        for found, theme in zip(evidence, top["series"], strict=True)
+    ]
+    return replace(summary, top_overall=top.assign(why=why))
 
 
 def _model_info(model: Model) -> dict[str, Any]:

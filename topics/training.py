@@ -100,7 +100,7 @@ def train(
     from topics.classify import LabelClassifier, ThemeTagger
     from topics.corpus import as_corpus
     from topics.persist import check_writable
-    from topics.themes import Taxonomy, default_taxonomy, read_labels
+    from topics.themes import Taxonomy, default_taxonomy, read_labels, topic_themes
     from topics.topic_model import TopicModel
 
     if not 0 <= int(seed) < 2**32:
@@ -178,6 +178,13 @@ def train(
             themes={theme.id: list(theme.include) for theme in taxonomy},
         )
         fitted_topics.fit(texts, progress=scaled(progress, 0.45, 0.95))
+        # a topic carries a theme only when enough of its releases do ("no theme" is valid)
+        fitted_topics.topic_themes_ = topic_themes(
+            fitted_topics.labels_,
+            theme_classifier.predict(texts),
+            taxonomy.ids,
+            fitted_topics.n_topics_,
+        )
         metrics["topics"] = fitted_topics.fit_info_
 
     progress("done", 1.0)

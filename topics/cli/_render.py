@@ -120,18 +120,57 @@ def print_theme_metrics(metrics: dict[str, Any]) -> None:
         )
 
 
+def print_suggestions(
+    taxonomy: Any, suggestions: dict[str, list], releases: dict[str, int], source: str
+) -> None:
+    """``topics themes suggest``: per theme, candidate phrases with counts and example titles."""
+    from rich.table import Table
+
+    console = _console()
+    by = "the model's tags" if source == "model" else "the taxonomy's phrase rules"
+    for theme in taxonomy:
+        found = suggestions.get(theme.id, [])
+        console.print(
+            f"{theme.id} ({theme.name}): {releases.get(theme.id, 0)} releases carry it ({by})",
+            style="bold",
+        )
+        if not found:
+            console.print("  no distinguishing phrase (too few releases carry the theme)")
+            continue
+        table = Table(show_edge=False, pad_edge=False)
+        for column in ("phrase", "in theme", "elsewhere", "score", "e.g."):
+            table.add_column(
+                column,
+                justify="right" if column in ("in theme", "elsewhere", "score") else "left",
+                overflow="fold",
+            )
+        for s in found:
+            example = s.examples[0] if s.examples else ""
+            table.add_row(
+                s.phrase, str(s.releases), str(s.elsewhere), f"{s.score:.1f}", example[:70]
+            )
+        console.print(table)
+    console.print(
+        "Review these phrases; add the ones that mean the theme to a taxonomy file "
+        "(include = [...]) and train with --themes FILE."
+    )
+
+
 def print_topics(info: pd.DataFrame, limit: int = 30) -> None:
-    """Topic table: id, size, label, closest themes."""
+    """Topic table: id, size, label, and the themes a topic carries ("—": none)."""
     from rich.table import Table
 
     console = _console()
     table = Table(
-        title="Topics (closest themes)", show_edge=False, pad_edge=False, title_justify="left"
+        title="Topics (themes carried by a share of their releases; — none)",
+        show_edge=False,
+        pad_edge=False,
+        title_justify="left",
     )
     for column in ("topic", "size", "label", "themes"):
         table.add_column(column, justify="right" if column in ("topic", "size") else "left")
     for row in info.head(limit).itertuples(index=False):
-        themes = ", ".join(theme for theme, _score in (row.themes or [])[:2])
+        themes = ", ".join(f"{t} {share:.0%}" for t, share in (row.themes or [])[:3]) or "—"
         table.add_row(str(row.topic), str(row.size), str(row.label), themes)
     console.print(table)
     if len(info) > limit:

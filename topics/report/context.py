@@ -55,6 +55,7 @@ def _doc_records(top: pd.DataFrame, freq: str | None = None) -> list[dict]:
     for r in top.to_dict("records"):
         record = {k: clean(r[k]) for k in ("id", "title", "date", "source", "snippet")}
         record["score"] = clean(r["score"])
+        record["why"] = clean(r.get("why")) or None
         if freq is not None:
             record["label"] = period_label(r["key"], freq)
         records.append(record)
@@ -147,10 +148,36 @@ def build_context(
         "categories": categories,
         "metrics": metric_sections(info.metrics),
         "accuracy": accuracy_section(tables.validation, names),
+        "theme_accuracy": theme_accuracy(info.metrics),
         "method": tables.method(),
         "figures": figures,
         "tables": tables.records(),
     }
+
+
+def theme_accuracy(metrics: dict) -> str | None:
+    """One sentence on how far the theme tags are measured to agree with careful readers."""
+    accuracy = (metrics or {}).get("themes", {}).get("accuracy")
+    if accuracy is None:
+        return None
+    if not isinstance(accuracy, dict):
+        return (
+            "accuracy not measured: the model was trained without gold labels, so no figure "
+            "compares its tags with a careful reader's. Figures labelled agreement with the "
+            "phrase rules are not accuracy. Hand-code some releases and pass them with "
+            "--theme-labels to measure it."
+        )
+    macro, ci = accuracy.get("macro_f1"), accuracy.get("macro_f1_ci")
+    if macro is None:
+        return (
+            f"measured on {accuracy['n_documents']} gold-labelled releases, but no theme has "
+            f"{accuracy['min_support']} gold positives: too little data for a macro F1."
+        )
+    interval = f" (95% interval {ci[0]:.2f}–{ci[1]:.2f})" if ci else ""
+    return (
+        f"macro F1 {macro:.2f}{interval} on {accuracy['n_documents']} gold-labelled releases "
+        f"(held out), over the themes with at least {accuracy['min_support']} gold positives."
+    )
 
 
 def _topic_section(tables: TrendTables, figures: list[dict]) -> dict:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from topics.themes.labels import GoldLabels, gold_from_column, read_labels, read_labels_file
+from topics.themes.mapping import topic_themes
 from topics.themes.match import ThemeMatcher, phrase_key, stems, theme_hits, weak_labels
+from topics.themes.suggest import Suggestion, suggest_for_corpus, suggest_phrases
 from topics.themes.taxonomy import Taxonomy, Theme, default_taxonomy
 
 __all__ = [
     "GoldLabels",
+    "Suggestion",
     "Taxonomy",
     "Theme",
     "ThemeMatcher",
@@ -17,6 +20,9 @@ __all__ = [
     "read_labels",
     "read_labels_file",
     "stems",
+    "suggest_for_corpus",
+    "suggest_phrases",
     "theme_hits",
+    "topic_themes",
     "weak_labels",
 ]
