@@ -186,6 +186,10 @@ def test_fit_is_deterministic():
 # -- LabelClassifier -------------------------------------------------------------------------------
 
 
+#: A fixed configuration: no model search (tests of everything but the search stay fast).
+FIXED = {"features": "words", "C": 1.0, "class_weight": None}
+
+
 def single_labels(Y: np.ndarray, classes: list[str]) -> list[str]:
     return [classes[int(np.flatnonzero(row)[0])] for row in Y]
 
@@ -196,7 +200,7 @@ def test_label_classifier_single_label(tmp_path):
     labels[0] = None  # missing: skipped
     labels[1] = "singleton"  # one example: left out
     labels[2] = pd.NA  # missing, as in a corpus category column
-    model = LabelClassifier().fit(texts, labels)
+    model = LabelClassifier(**FIXED).fit(texts, labels)
     assert not model.multilabel_
     assert list(model.classes_) == sorted(classes)
     assert "singleton" in model.cv_metrics_["left_out"]
@@ -217,7 +221,8 @@ def test_label_classifier_multi_label(tmp_path):
     texts, Y, classes = synthetic(60)
     labels = [[classes[j] for j in np.flatnonzero(row)] for row in Y]
     labels[5] = []  # missing: skipped
-    model = LabelClassifier().fit(texts, labels)
+    model = LabelClassifier(features="words", class_weight=None).fit(texts, labels)
+    assert model.config_["features"] == "words" and model.search_["table"]
     assert model.multilabel_ and model.cv_metrics_["task"] == "multilabel"
     predicted, proba = model.predict_with_proba(texts)
     assert proba is None
@@ -229,15 +234,15 @@ def test_label_classifier_multi_label(tmp_path):
 def test_label_column_with_one_class_says_so():
     texts, *_ = synthetic(20)
     with pytest.raises(TrainingError, match="only one class"):
-        LabelClassifier().fit(texts, ["trade"] * 19 + ["other"])
+        LabelClassifier(**FIXED).fit(texts, ["trade"] * 19 + ["other"])
     with pytest.raises(TrainingError, match="only one class"):
-        LabelClassifier().fit(texts, [["trade"]] * 20)
+        LabelClassifier(**FIXED).fit(texts, [["trade"]] * 20)
 
 
 def test_numeric_labels_become_strings():
     texts, Y, _ = synthetic(30)
     codes = [int(np.flatnonzero(row)[0]) for row in Y]
-    model = LabelClassifier().fit(texts, codes)
+    model = LabelClassifier(**FIXED).fit(texts, codes)
     assert list(model.classes_) == ["0", "1", "2"]
     assert set(model.predict(texts)) <= {"0", "1", "2"}
 
@@ -263,7 +268,7 @@ def test_evaluate_matches_metric_functions(theme_model):
 def test_evaluate_label_classifier_counts_unknown_classes_as_errors():
     texts, Y, classes = synthetic(45)
     labels = single_labels(Y, classes)
-    model = LabelClassifier().fit(texts, labels)
+    model = LabelClassifier(**FIXED).fit(texts, labels)
     report = evaluate_classifier(model, texts, [*labels[:-1], "unknown"])
     assert "unknown" in report["left_out"]
     assert report["accuracy"] < 1.0

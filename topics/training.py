@@ -45,6 +45,9 @@ def train(
     topic_model: bool = True,
     n_topics: int | str = "auto",
     seed: int = 0,
+    budget: float | str = "auto",
+    context_columns: Sequence[str] = (),
+    priors: str | dict[str, float] | None = None,
     out: str | Path | None = None,
     force: bool = False,
     corpus_options: Mapping[str, Any] | None = None,
@@ -79,6 +82,13 @@ def train(
         Number of topics; ``"auto"`` adapts it to the corpus.
     seed : int
         Reaches every random component.
+    budget : "auto" or float
+        Seconds each label classifier may plan to spend on its model search.
+    context_columns : sequence of str
+        Text columns of the corpus each label classifier adds as separate feature blocks.
+    priors : None, "estimate" or mapping of class to share
+        Class priors of the label classifiers (see :class:`~topics.classify.LabelClassifier`);
+        ``"estimate"`` estimates them on the corpus' documents without a label.
     out : path, optional
         Save the model there (:meth:`Model.save`); an existing path is refused before training
         unless ``force``.
@@ -162,12 +172,29 @@ def train(
                 f"(it has: {', '.join(map(str, frame.columns))})",
                 "name one of those columns with --label-column",
             )
+        missing = [c for c in context_columns if c not in frame.columns]
+        if missing:
+            raise TrainingError(
+                f"the corpus has no context column {missing[0]!r} "
+                f"(it has: {', '.join(map(str, frame.columns))})",
+                "name one of those columns with --context-columns",
+            )
         try:
-            clf = LabelClassifier(random_state=seed).fit(texts, frame[column].tolist())
+            clf = LabelClassifier(
+                budget=budget,
+                context_columns=tuple(context_columns),
+                priors=priors,
+                random_state=seed,
+            ).fit(
+                texts,
+                frame[column].tolist(),
+                context={c: frame[c].tolist() for c in context_columns},
+                progress=scaled(progress, 0.3, 0.45),
+            )
         except TrainingError as exc:
             raise TrainingError(f"label column {column!r}: {exc.message}", exc.hint) from exc
         labels[column] = clf
-        metrics[f"label:{column}"] = clf.cv_metrics_
+        metrics[f"label:{column}"] = {**clf.cv_metrics_, "search": clf.search_}
 
     fitted_topics = None
     if topic_model:
@@ -201,6 +228,9 @@ def train(
         "parameters": {
             "taxonomy_themes": len(taxonomy),
             "label_columns": list(label_columns),
+            "label_budget": budget,
+            "context_columns": list(context_columns),
+            "label_priors": priors,
             "topic_model": bool(topic_model),
             "n_topics": n_topics,
         },

@@ -1,23 +1,43 @@
-"""Classifier for any categorical column: single-label or multi-label (list-valued)."""
+"""Classifier for any categorical column: single-label or multi-label (list-valued), tuning itself.
+
+Saved as a component directory: ``classifier.json`` (parameters, classes, chosen configuration,
+search table, metrics), ``arrays.npz`` (weights, calibration, thresholds, priors) and one
+``block-<i>.json`` + ``block-<i>.npz`` per feature block (a fitted ``TfidfVectorizer``).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from topics.classify import _linear
-from topics.classify._base import LinearTextModel, as_texts
-from topics.classify.metrics import single_label_metrics
-from topics.classify.theme import fit_multilabel
-from topics.errors import TrainingError
+from topics._io import (
+    load_arrays,
+    load_tfidf,
+    read_versioned,
+    save_arrays,
+    save_tfidf,
+    write_versioned,
+)
+from topics.classify import _linear, select
+from topics.classify._base import MIN_DOCUMENTS, as_texts
+from topics.classify._label_fit import Context, fit_multi, fit_single
+from topics.errors import ModelFormatError, TrainingError
 from topics.progress import Progress, noop
 
 #: Fewest examples a class needs to be learned by the single-label classifier.
 MIN_CLASS_SIZE = 2
+#: ``classifier.json`` header: ``{"format": FORMAT, "schema_version": SCHEMA_VERSION}``.
+FORMAT = "topics.label_classifier"
+#: 3: feature blocks, chosen configuration, search table and priors (2 had one vectorizer).
+SCHEMA_VERSION = 3
+_META = "classifier.json"
+_ARRAYS = "arrays.npz"
 
 
 def is_missing(value: Any) -> bool:
@@ -40,75 +60,99 @@ def is_multi(value: Any) -> bool:
     return isinstance(value, list | tuple | set | frozenset | np.ndarray)
 
 
-class LabelClassifier(LinearTextModel):
+class LabelClassifier(BaseEstimator):
     """Learn a categorical column: one class per document, or several (list-valued column).
 
-    Labels are compared as strings. Documents whose label is missing (``None``, NaN, blank,
-    empty list) are left out of training. Single-label: one linear SVM per class on TF-IDF
-    words, Platt-calibrated on held-out folds and normalised to sum to 1; the prediction is the
-    most probable class. Classes with fewer than 2 examples are left out (reported in
-    ``cv_metrics_["left_out"]``). Multi-label: as :class:`ThemeClassifier`, and a document
-    always gets at least its most probable class (``min_labels=1``).
+    Labels are compared as strings; documents whose label is missing (``None``, NaN, blank,
+    empty list) are left out of training. ``fit`` searches a small grid (see
+    :mod:`topics.classify.select`) by stratified cross-validation on the training data: the
+    feature set (word 1–2-grams, character 2–5-grams, both), the linear SVM's ``C`` on a log
+    grid and the class weighting, within a time budget. Each class gets a one-vs-rest linear
+    SVM, Platt-calibrated on held-out decision values; single-label probabilities are normalised
+    to sum to 1 and the prediction is the most probable class; multi-label classes have per-
+    class thresholds (SCut) and a document always gets at least its most probable class.
+
+    The metrics kept in ``cv_metrics_`` are honest: up to 3,000 documents by nested
+    cross-validation (the search is rerun inside every outer fold); above that, single-label, on a
+    stratified fifth held out from the search and the fit; multi-label above that, the chosen
+    configuration's cross-validated predictions, thresholds chosen on the other folds (said in
+    ``cv_metrics_["method"]``).
 
     Parameters
     ----------
-    C, ngram_range, min_df, max_features, sublinear_tf, class_weight, cv, random_state
-        As :class:`ThemeClassifier`.
+    features : {"auto", "words", "chars", "words+chars"}
+    C : "auto" or float
+    class_weight : {"auto", None, "balanced"}
+        ``"auto"`` lets the search choose; a value fixes it (all three fixed: no search).
+    budget : "auto" or float
+        Seconds the fit may plan to spend (``"auto"``: ``20 + 0.012 · n_documents``).
+    context_columns : sequence of str
+        Names of context texts given to ``fit(context=...)`` (e.g. the text before and after):
+        each becomes its own feature block.
+    priors : None, "estimate" or mapping of class to float
+        Single-label: class priors of the documents the model will be applied to. ``None``: the
+        training set's; ``"estimate"``: by EM (Saerens et al. 2002) on the unlabelled documents
+        given to ``fit``; a mapping: as given (normalised). Probabilities and decisions follow.
+    cv : int
+        Outer folds of the nested / cross-validated estimate.
     min_cv_f1 : float
-        Multi-label only: as :class:`ThemeClassifier`.
+        Multi-label: below this held-out F1 a class keeps the SVM's own boundary.
+    n_jobs : int, optional
+        Parallel fits of the search.
+    random_state : int
 
     Attributes
     ----------
     classes_ : ndarray of str
     multilabel_ : bool
-    thresholds_ : ndarray of shape (n_classes,)
-        Multi-label probability thresholds (unused for single-label).
+    config_ : dict
+        The chosen ``features``, ``C`` and ``class_weight``.
+    search_ : dict
+        ``table`` (every candidate scored), ``plan`` and ``scoring``.
+    train_priors_, priors_ : ndarray of shape (n_classes,)
+        Class shares of the training set, and the priors predictions use.
     cv_metrics_ : dict
-        Cross-validated metrics (see :mod:`topics.classify.metrics`) plus ``n_folds``.
+        See :mod:`topics.classify.metrics`; plus ``n_folds``, ``method``, ``confusion``,
+        ``intervals``.
 
     Raises
     ------
     TrainingError
-        From ``fit``: fewer than 2 classes with at least 2 examples ("the column has one
-        class"), or fewer than 4 labelled documents.
+        From ``fit``: fewer than 2 classes with at least 2 examples, fewer than 4 labelled
+        documents, bad parameters.
     """
-
-    _kind = "label"
 
     def __init__(
         self,
         *,
-        C: float = 1.0,
-        ngram_range: tuple[int, int] = (1, 1),
-        min_df: int | float | str = "auto",
-        max_features: int | None = None,
-        sublinear_tf: bool = True,
-        class_weight: str | None = None,
+        features: str = "auto",
+        C: float | str = "auto",
+        class_weight: str | None = "auto",
+        budget: float | str = "auto",
+        context_columns: Sequence[str] = (),
+        priors: str | Mapping[str, float] | None = None,
         cv: int = 5,
         min_cv_f1: float = 0.2,
+        n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
-        super().__init__(
-            C=C,
-            ngram_range=ngram_range,
-            min_df=min_df,
-            max_features=max_features,
-            sublinear_tf=sublinear_tf,
-            class_weight=class_weight,
-            cv=cv,
-            random_state=random_state,
-        )
+        self.features = features
+        self.C = C
+        self.class_weight = class_weight
+        self.budget = budget
+        self.context_columns = context_columns
+        self.priors = priors
+        self.cv = cv
         self.min_cv_f1 = min_cv_f1
-
-    @property
-    def min_labels(self) -> int:
-        return 1
+        self.n_jobs = n_jobs
+        self.random_state = random_state
 
     def fit(
         self,
         texts: Sequence[str],
         labels: Sequence[Any],
         *,
+        context: Context = None,
         progress: Progress | None = None,
     ) -> LabelClassifier:
         """Fit on texts and their labels.
@@ -118,6 +162,8 @@ class LabelClassifier(LinearTextModel):
         texts : sequence of str, length n_documents
         labels : sequence, length n_documents
             One label per document (str or any scalar), or a list of labels per document.
+        context : mapping of str to sequence of str, or DataFrame, optional
+            One text per document for every name in ``context_columns``.
         progress : callable, optional
 
         Returns
@@ -128,12 +174,27 @@ class LabelClassifier(LinearTextModel):
         labels = list(labels)
         if len(labels) != len(texts):
             raise TrainingError(f"{len(labels)} labels for {len(texts)} texts")
+        self._check_params()
+        columns = self._context(context, len(texts))
         keep = [i for i, v in enumerate(labels) if not is_missing(v)]
-        texts = [texts[i] for i in keep]
+        unlabelled = [i for i, v in enumerate(labels) if is_missing(v)]
+        if len(keep) < MIN_DOCUMENTS:
+            raise TrainingError(
+                f"{len(keep)} labelled document(s) is too few to train a classifier "
+                f"(at least {MIN_DOCUMENTS} are needed)",
+                "add documents or labels",
+            )
+        docs = {"text": [texts[i] for i in keep]}
+        docs.update({name: [col[i] for i in keep] for name, col in columns.items()})
         labels = [labels[i] for i in keep]
         progress = progress or noop
         self.multilabel_ = any(is_multi(v) for v in labels)
         if self.multilabel_:
+            if self.priors is not None:
+                raise TrainingError(
+                    "class priors can only be adjusted for a single-label column",
+                    "drop --priors for a list-valued column",
+                )
             sets = [{str(x) for x in v} if is_multi(v) else {str(v)} for v in labels]
             classes = sorted(set().union(*sets))
             if len(classes) < 2:
@@ -142,12 +203,11 @@ class LabelClassifier(LinearTextModel):
                     "a classifier needs at least two classes",
                 )
             Y = np.array([[c in s for c in classes] for s in sets], dtype=bool)
-            fit_multilabel(self, texts, Y, classes, progress)
+            fit_multi(self, docs, Y, classes, progress)
+            self.train_priors_ = Y.mean(axis=0)
+            self.priors_ = self.train_priors_.copy()
             return self
-        self._fit_single(texts, [str(v) for v in labels], progress)
-        return self
-
-    def _fit_single(self, texts: list[str], labels: list[str], progress: Progress) -> None:
+        labels = [str(v) for v in labels]
         counts = Counter(labels)
         left_out = {
             c: f"{k} example(s), fewer than the {MIN_CLASS_SIZE} needed: not learned"
@@ -162,49 +222,143 @@ class LabelClassifier(LinearTextModel):
                 "a classifier needs at least two classes; choose another column",
             )
         rows = [i for i, y in enumerate(labels) if y in classes]
-        texts = [texts[i] for i in rows]
+        docs = {name: [col[i] for i in rows] for name, col in docs.items()}
         y = np.asarray([labels[i] for i in rows], dtype=object)
-        n_splits = min(self._check_params(len(texts)), min(counts[c] for c in classes))
-        Y = np.stack([y == c for c in classes], axis=1)
+        fit_single(self, docs, y, classes, left_out, progress)
+        self.train_priors_ = np.asarray([np.mean(y == c) for c in classes])
+        self.priors_ = self._target_priors(texts, columns, unlabelled)
+        return self
 
-        from sklearn.model_selection import StratifiedKFold
+    # -- parameters ---------------------------------------------------------------------------
 
-        progress("extracting features", 0.0)
-        X = self._fit_features(texts)
-        splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.random_state)
-        folds = list(splitter.split(np.zeros(len(y)), y))
-        kwargs = self._linear_kwargs()
-        oof = _linear.out_of_fold_scores(X, Y, folds, progress=progress, **kwargs)
-        self.platt_ = _linear.fit_platt(oof, Y)
-        held_out = _normalise(_linear.sigmoid(oof, self.platt_))
-        predicted = np.asarray(classes, dtype=object)[held_out.argmax(axis=1)]
+    def _check_params(self) -> None:
+        if self.features != "auto" and self.features not in select.FEATURE_SETS:
+            raise TrainingError(
+                f"features must be 'auto' or one of {', '.join(select.FEATURE_SETS)}, "
+                f"got {self.features!r}"
+            )
+        if self.C != "auto" and not (isinstance(self.C, int | float) and self.C > 0):
+            raise TrainingError(f"C must be 'auto' or positive, got {self.C!r}")
+        if self.class_weight not in ("auto", None, "balanced"):
+            raise TrainingError(
+                f"class_weight must be 'auto', None or 'balanced', got {self.class_weight!r}"
+            )
+        if self.budget != "auto" and not (isinstance(self.budget, int | float) and self.budget > 0):
+            raise TrainingError(
+                f"budget must be 'auto' or a positive number of seconds, got {self.budget!r}"
+            )
+        if not isinstance(self.cv, int) or self.cv < 2:
+            raise TrainingError(f"cv must be a whole number ≥ 2, got {self.cv!r}")
+        if self.priors not in (None, "estimate") and not isinstance(self.priors, Mapping):
+            raise TrainingError(
+                f"priors must be None, 'estimate' or class → share, got {self.priors!r}"
+            )
 
-        progress("fitting the final model", len(folds) / (len(folds) + 1))
-        self.coef_, self.intercept_ = _linear.fit_linear(X, Y, **kwargs)
-        self.thresholds_ = np.full(len(classes), 0.5)
-        self.classes_ = np.asarray(classes, dtype=object)
-        metrics = single_label_metrics(y, predicted, classes, left_out=left_out)
-        metrics.update(
-            n_folds=n_splits,
-            n_features=int(X.shape[1]),
-            method="tfidf+linear-svm one-vs-rest, platt scaling on held-out folds",
-        )
-        self.cv_metrics_ = metrics
-        progress("done", 1.0)
+    def _context(self, context: Context, n: int) -> dict[str, list[str]]:
+        names = [str(c) for c in self.context_columns]
+        if not names:
+            return {}
+        if context is None:
+            context = {}
+        columns = {}
+        for name in names:
+            try:
+                column = context[name]
+            except KeyError:
+                raise TrainingError(
+                    f"no context column {name!r} was given",
+                    "pass one text per document for every context column",
+                ) from None
+            column = as_texts(list(column))
+            if len(column) != n:
+                raise TrainingError(f"context column {name!r} has {len(column)} rows for {n}")
+            columns[name] = column
+        return columns
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def _target_priors(
+        self, texts: list[str], columns: dict[str, list[str]], unlabelled: list[int]
+    ) -> np.ndarray:
+        classes = [str(c) for c in self.classes_]
+        if self.priors is None:
+            return self.train_priors_.copy()
+        if self.priors == "estimate":
+            if not unlabelled:
+                raise TrainingError(
+                    "priors='estimate' needs documents without a label to estimate them on",
+                    "include the unlabelled documents in the corpus, or give the priors",
+                )
+            ctx = {name: [col[i] for i in unlabelled] for name, col in columns.items()}
+            target = self.estimate_priors([texts[i] for i in unlabelled], context=ctx)
+            return np.asarray([target[c] for c in classes])
+        given = {str(k): float(v) for k, v in self.priors.items()}
+        unknown = sorted(set(given) - set(classes))
+        if unknown or any(v < 0 for v in given.values()) or sum(given.values()) <= 0:
+            raise TrainingError(
+                f"priors {given} do not fit the classes {classes}",
+                "give a non-negative share for classes of the column",
+            )
+        missing = [c for c in classes if c not in given]
+        if missing:
+            raise TrainingError(
+                f"priors give no share for {', '.join(missing)}", "give one share per class"
+            )
+        values = np.asarray([given[c] for c in classes])
+        return values / values.sum()
+
+    # -- prediction ---------------------------------------------------------------------------
+
+    def _features(self, texts: Sequence[str], context: Context = None) -> Any:
+        from scipy import sparse
+
+        texts = as_texts(texts)
+        parts = []
+        for name, vectorizer in zip(self.block_names_, self.vectorizers_, strict=True):
+            if name.startswith("context:"):
+                column = (context or {}).get(name[8:]) if context is not None else None
+                column = as_texts(list(column)) if column is not None else [""] * len(texts)
+                parts.append(vectorizer.transform(column))
+            else:
+                parts.append(vectorizer.transform(texts))
+        return sparse.hstack(parts, format="csr") * (1 / np.sqrt(len(parts)))
+
+    def decision_function(self, texts: Sequence[str], *, context: Context = None) -> np.ndarray:
+        """Raw SVM decision values, ndarray of shape (n_texts, n_classes).
+
+        Context blocks of texts without ``context`` are empty (the text alone decides).
+        """
+        check_is_fitted(self, "coef_")
+        return _linear.decision(self._features(texts, context), self.coef_, self.intercept_)
+
+    def predict_proba(self, texts: Sequence[str], *, context: Context = None) -> np.ndarray:
         """Probability of each class, ndarray of shape (n_texts, n_classes).
 
-        Single-label rows sum to 1; multi-label columns are independent calibrated probabilities.
+        Single-label rows sum to 1 and follow ``priors_``; multi-label columns are independent
+        calibrated probabilities.
         """
-        proba = self._calibrated(texts)
-        return proba if self.multilabel_ else _normalise(proba)
+        proba = _linear.sigmoid(self.decision_function(texts, context=context), self.platt_)
+        if self.multilabel_:
+            return proba
+        return select.adjust_proba(normalise(proba), self.train_priors_, self.priors_)
 
-    def predict(self, texts: Sequence[str]) -> list[Any]:
+    def estimate_priors(self, texts: Sequence[str], *, context: Context = None) -> dict[str, float]:
+        """Class shares among ``texts`` by EM prior adjustment (Saerens et al. 2002).
+
+        Single-label only. Returns class → estimated share (sums to 1).
+        """
+        check_is_fitted(self, "coef_")
+        if self.multilabel_:
+            raise TrainingError("class priors can only be estimated for a single-label column")
+        proba = _linear.sigmoid(self.decision_function(texts, context=context), self.platt_)
+        estimated = select.em_priors(normalise(proba), self.train_priors_)
+        return {str(c): float(p) for c, p in zip(self.classes_, estimated, strict=True)}
+
+    def predict(self, texts: Sequence[str], *, context: Context = None) -> list[Any]:
         """Predicted label per text: a str, or a list of str for a multi-label column."""
-        return self.predict_with_proba(texts)[0]
+        return self.predict_with_proba(texts, context=context)[0]
 
-    def predict_with_proba(self, texts: Sequence[str]) -> tuple[list[Any], np.ndarray | None]:
+    def predict_with_proba(
+        self, texts: Sequence[str], *, context: Context = None
+    ) -> tuple[list[Any], np.ndarray | None]:
         """Predictions and, for single-label, the probability of each predicted label.
 
         Returns
@@ -214,22 +368,95 @@ class LabelClassifier(LinearTextModel):
             ``None`` for a multi-label column (see :meth:`predict_proba`).
         """
         check_is_fitted(self, "coef_")
-        proba = self.predict_proba(texts)
+        proba = self.predict_proba(texts, context=context)
         if self.multilabel_:
             decided = _linear.apply_thresholds(proba, self.thresholds_, 1)
             return [[str(c) for c in self.classes_[row]] for row in decided], None
         best = proba.argmax(axis=1)
         return [str(c) for c in self.classes_[best]], proba[np.arange(len(best)), best]
 
-    def _extra_meta(self) -> dict[str, Any]:
-        return {"multilabel_": bool(self.multilabel_), "min_labels_": 1}
+    # -- persistence --------------------------------------------------------------------------
 
-    def _set_extra_meta(self, meta: dict[str, Any]) -> None:
-        self.multilabel_ = bool(meta["multilabel_"])
-        self.min_labels_ = 1
+    def save(self, directory: Path) -> None:
+        """Write the fitted classifier into an existing (empty) directory."""
+        check_is_fitted(self, "coef_")
+        directory = Path(directory)
+        for i, vectorizer in enumerate(self.vectorizers_):
+            save_tfidf(vectorizer, directory, f"block-{i}")
+        save_arrays(
+            directory / _ARRAYS,
+            coef=self.coef_,
+            intercept=self.intercept_,
+            platt=self.platt_,
+            thresholds=self.thresholds_,
+            train_priors=self.train_priors_,
+            priors=self.priors_,
+        )
+        params = self.get_params()
+        params["context_columns"] = list(params["context_columns"])
+        if isinstance(params["priors"], Mapping):
+            params["priors"] = {str(k): float(v) for k, v in params["priors"].items()}
+        write_versioned(
+            directory / _META,
+            FORMAT,
+            SCHEMA_VERSION,
+            {
+                "params": params,
+                "classes": list(self.classes_),
+                "multilabel": bool(self.multilabel_),
+                "blocks": list(self.block_names_),
+                "config": self.config_,
+                "search": self.search_,
+                "cv_metrics": self.cv_metrics_,
+            },
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> LabelClassifier:
+        """Read a classifier written by :meth:`save`; predictions are identical.
+
+        Raises
+        ------
+        ModelFormatError
+            Missing or damaged files, another kind of classifier, inconsistent shapes.
+        """
+        directory = Path(directory)
+        meta = read_versioned(directory / _META, FORMAT, SCHEMA_VERSION, cls.__name__)
+        try:
+            model = cls(**meta["params"])
+            arrays = load_arrays(directory / _ARRAYS)
+            for name in ("coef", "intercept", "platt", "thresholds", "train_priors", "priors"):
+                setattr(model, f"{name}_", arrays[name])
+            model.block_names_ = [str(b) for b in meta["blocks"]]
+            model.classes_ = np.asarray(meta["classes"], dtype=object)
+            model.multilabel_ = bool(meta["multilabel"])
+            model.config_, model.search_ = meta["config"], meta["search"]
+            model.cv_metrics_ = meta["cv_metrics"]
+        except (KeyError, TypeError) as exc:
+            raise ModelFormatError(f"{directory}: {exc} is missing or invalid") from exc
+        model.vectorizers_ = [
+            load_tfidf(directory, f"block-{i}") for i in range(len(model.block_names_))
+        ]
+        n_features = sum(len(v.vocabulary) for v in model.vectorizers_)
+        n_classes = len(model.classes_)
+        shapes = {
+            "coef": (n_features, n_classes),
+            "intercept": (n_classes,),
+            "platt": (2, n_classes),
+            "thresholds": (n_classes,),
+            "train_priors": (n_classes,),
+            "priors": (n_classes,),
+        }
+        if any(getattr(model, f"{k}_").shape != shape for k, shape in shapes.items()):
+            raise ModelFormatError(
+                f"{directory}: array shapes do not match {n_classes} classes and "
+                f"{n_features} features",
+                "the model is damaged; re-train it",
+            )
+        return model
 
 
-def _normalise(proba: np.ndarray) -> np.ndarray:
+def normalise(proba: np.ndarray) -> np.ndarray:
     total = proba.sum(axis=1, keepdims=True)
     return np.divide(
         proba, total, out=np.full_like(proba, 1 / max(1, proba.shape[1])), where=total > 0

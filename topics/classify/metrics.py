@@ -120,3 +120,79 @@ def _scores(Y_true: np.ndarray, Y_pred: np.ndarray, classes: Sequence[str]) -> d
 def _ratio(num: Any, den: Any) -> Any:
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     return np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+
+
+def confusion_matrix(
+    y_true: Sequence[str], y_pred: Sequence[str], classes: Sequence[str]
+) -> dict[str, Any]:
+    """Single-label confusion matrix: ``{"classes": [...], "matrix": [[...], ...]}``.
+
+    Rows are true classes, columns predicted classes (``classes`` order).
+
+    Documents whose true or predicted class is not in ``classes`` are not counted.
+    """
+    index = {str(c): j for j, c in enumerate(classes)}
+    matrix = np.zeros((len(classes), len(classes)), dtype=int)
+    for t, p in zip(y_true, y_pred, strict=True):
+        if str(t) in index and str(p) in index:
+            matrix[index[str(t)], index[str(p)]] += 1
+    return {"classes": [str(c) for c in classes], "matrix": matrix.tolist()}
+
+
+def interval_scores(
+    Y_true: np.ndarray,
+    Y_pred: np.ndarray,
+    classes: Sequence[str],
+    *,
+    level: float = 0.95,
+    n_resamples: int = 400,
+    random_state: int = 0,
+) -> dict[str, Any]:
+    """Bootstrap percentile intervals of per-class and averaged precision, recall and F1.
+
+    Documents are resampled with replacement (``n_resamples`` times, fixed seed).
+
+    Parameters
+    ----------
+    Y_true, Y_pred : ndarray of bool, shape (n_documents, n_classes)
+
+    Returns
+    -------
+    dict
+        ``level``, ``n_resamples``, ``per_class`` (class → ``precision``, ``recall``, ``f1``:
+        each ``[low, high]``), ``macro_f1`` and ``micro_f1`` (``[low, high]``).
+    """
+    Y_true = np.asarray(Y_true, dtype=bool)
+    Y_pred = np.asarray(Y_pred, dtype=bool)
+    n = len(Y_true)
+    if n == 0 or not len(classes):
+        return {"level": level, "n_resamples": 0, "per_class": {}}
+    rng = np.random.default_rng(random_state)
+    weights = rng.multinomial(n, np.full(n, 1 / n), size=n_resamples).astype(float)
+    tp = weights @ (Y_true & Y_pred)
+    fp = weights @ (~Y_true & Y_pred)
+    fn = weights @ (Y_true & ~Y_pred)
+    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    f1 = _ratio(2 * tp, 2 * tp + fp + fn)
+    TP, FP, FN = tp.sum(axis=1), fp.sum(axis=1), fn.sum(axis=1)
+    micro = _ratio(2 * TP, 2 * TP + FP + FN)
+    tail = (1 - level) / 2 * 100
+
+    def bounds(values: np.ndarray) -> list[float]:
+        low, high = np.percentile(values, [tail, 100 - tail], axis=0)
+        return [float(low), float(high)]
+
+    return {
+        "level": level,
+        "n_resamples": n_resamples,
+        "per_class": {
+            str(c): {
+                "precision": bounds(precision[:, j]),
+                "recall": bounds(recall[:, j]),
+                "f1": bounds(f1[:, j]),
+            }
+            for j, c in enumerate(classes)
+        },
+        "macro_f1": bounds(f1.mean(axis=1)),
+        "micro_f1": bounds(micro),
+    }

@@ -54,15 +54,24 @@ def print_classification(title: str, metrics: dict[str, Any]) -> None:
     )
     console.print(f"{title}  {summary}", style="bold")
     per_class = metrics.get("per_class") or {}
+    intervals = (metrics.get("intervals") or {}).get("per_class", {})
     if per_class:
         table = Table(show_edge=False, pad_edge=False)
         for column in ("class", "precision", "recall", "f1", "support"):
             table.add_column(column, justify="left" if column == "class" else "right")
         for name, row in per_class.items():
+            bounds = intervals.get(str(name), {})
             table.add_row(
-                str(name), *(_fmt(row.get(k)) for k in ("precision", "recall", "f1", "support"))
+                str(name),
+                *(_with_interval(row.get(k), bounds.get(k)) for k in ("precision", "recall", "f1")),
+                _fmt(row.get("support")),
             )
         console.print(table)
+        if intervals:
+            level = (metrics.get("intervals") or {}).get("level", 0.95)
+            console.print(f"  [low–high]: {level:.0%} bootstrap intervals over documents")
+    _print_confusion(console, metrics.get("confusion"))
+    _print_search(console, metrics)
     for name, reason in (metrics.get("left_out") or {}).items():
         console.print(f"  left out {name}: {reason}")
     for note in metrics.get("notes") or []:
@@ -154,6 +163,64 @@ def print_suggestions(
         "Review these phrases; add the ones that mean the theme to a taxonomy file "
         "(include = [...]) and train with --themes FILE."
     )
+
+
+def _with_interval(value: Any, bounds: list[float] | None) -> str:
+    if bounds is None:
+        return _fmt(value)
+    return f"{_fmt(value)} [{bounds[0]:.2f}–{bounds[1]:.2f}]"
+
+
+#: Largest confusion matrix printed as a table (larger ones are in --json only).
+MAX_CONFUSION_CLASSES = 12
+
+
+def _print_confusion(console: Any, confusion: dict[str, Any] | None) -> None:
+    if not confusion or len(confusion["classes"]) > MAX_CONFUSION_CLASSES:
+        return
+    from rich.table import Table
+
+    table = Table(
+        title="Confusion (rows: true, columns: predicted)",
+        show_edge=False,
+        pad_edge=False,
+        title_justify="left",
+    )
+    table.add_column("true \\ predicted")
+    for name in confusion["classes"]:
+        table.add_column(str(name), justify="right")
+    for name, row in zip(confusion["classes"], confusion["matrix"], strict=True):
+        table.add_row(str(name), *(str(v) for v in row))
+    console.print(table)
+
+
+def _print_search(console: Any, metrics: dict[str, Any]) -> None:
+    config, search = metrics.get("config"), metrics.get("search")
+    if not config:
+        return
+    weight = config.get("class_weight") or "none"
+    line = f"  chosen: features {config['features']}, C {config['C']:g}, class weight {weight}"
+    if search:
+        line += (
+            f"; {len(search.get('table', []))} candidate evaluations on up to "
+            f"{search.get('searched_documents')} documents (planned {search.get('planned_seconds')}"
+            f" s of a {search.get('budget_seconds')} s budget)"
+        )
+    console.print(line)
+    table = (search or {}).get("table") or []
+    if table:
+        last = max(row["round"] for row in table)
+        best = sorted((r for r in table if r["round"] == last), key=lambda r: -r["mean_score"])
+        for row in best[:5]:
+            console.print(
+                f"    {row['features']:<12} C {row['C']:<5g} weight "
+                f"{row['class_weight'] or 'none':<9} {search.get('scoring', 'score')} "
+                f"{row['mean_score']:.3f} ± {row['std_score']:.3f} on {row['n_documents']} docs"
+            )
+    for note in (search or {}).get("notes") or []:
+        console.print(f"  search: {note}")
+    if metrics.get("method"):
+        console.print(f"  scored by: {metrics['method']}")
 
 
 def print_topics(info: pd.DataFrame, limit: int = 30) -> None:

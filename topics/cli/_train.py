@@ -59,6 +59,27 @@ def train_cli(
         list[str] | None,
         typer.Option(help="Also learn this categorical column (repeatable), e.g. category."),
     ] = None,
+    budget: Annotated[
+        str,
+        typer.Option(
+            help="Seconds each label classifier may spend choosing its configuration, or "
+            "'auto' (30 + 0.015 per document)."
+        ),
+    ] = "auto",
+    context_columns: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated text columns added as separate feature blocks of the label "
+            "classifiers, e.g. before,after."
+        ),
+    ] = None,
+    priors: Annotated[
+        str | None,
+        typer.Option(
+            help="Class priors of the documents the label classifier will tag: 'estimate' (EM "
+            "on the unlabelled documents) or shares such as 'yes=0.1,no=0.9'."
+        ),
+    ] = None,
     n_topics: Annotated[str, typer.Option(help="Number of topics, or 'auto'.")] = "auto",
     no_topics: Annotated[bool, typer.Option("--no-topics", help="Skip the topic model.")] = False,
     seed: Annotated[
@@ -99,6 +120,8 @@ def train_cli(
             raise typer.BadParameter(
                 "must be an integer or 'auto'", param_hint="--n-topics"
             ) from None
+    label_budget = _parse_budget(budget)
+    label_priors = _parse_priors(priors)
     with progress(quiet) as report:
         report("reading the corpus", 0.0)
         corpus = read_corpus(paths, ctx.params)  # read here to print its accounting
@@ -111,6 +134,9 @@ def train_cli(
             topic_model=not no_topics,
             n_topics=topics_count,
             seed=seed,
+            budget=label_budget,
+            context_columns=[c.strip() for c in (context_columns or "").split(",") if c.strip()],
+            priors=label_priors,
             out=out,
             force=force,
             progress=report,
@@ -125,3 +151,35 @@ def train_cli(
     echo_accounting(corpus.report)
     print_model_summary(model)
     typer.echo(f"Model written to {path}")
+
+
+def _parse_budget(value: str) -> float | str:
+    if value == "auto":
+        return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:
+        raise typer.BadParameter(
+            "must be 'auto' or a positive number of seconds", param_hint="--budget"
+        )
+    return seconds
+
+
+def _parse_priors(value: str | None) -> str | dict[str, float] | None:
+    if value is None or value == "estimate":
+        return value
+    shares: dict[str, float] = {}
+    for item in value.split(","):
+        name, _, share = item.rpartition("=")
+        try:
+            shares[name.strip()] = float(share)
+        except ValueError:
+            name = ""
+        if not name.strip():
+            raise typer.BadParameter(
+                f"{item!r}: expected 'estimate' or class=share pairs such as yes=0.1,no=0.9",
+                param_hint="--priors",
+            ) from None
+    return shares

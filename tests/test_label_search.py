@@ -1,0 +1,199 @@
+"""LabelClassifier's model search, class priors (EM), context blocks and reported metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from topics.classify import LabelClassifier, select
+from topics.classify.metrics import confusion_matrix, interval_scores
+from topics.errors import TrainingError
+
+SHARED = [
+    "the",
+    "ministry",
+    "said",
+    "on",
+    "monday",
+    "that",
+    "korea",
+    "and",
+    "partners",
+    "will",
+    "discuss",
+    "plans",
+]
+POOLS = {
+    "yes": ["tariff", "quota", "safeguard", "dumping", "duty", "barrier"],
+    "no": ["festival", "museum", "concert", "visit", "tourism", "culture"],
+}
+FIXED = {"features": "words", "C": 1.0, "class_weight": None}
+
+
+def documents(counts: dict[str, int], seed: int, signal: float = 0.25) -> tuple[list, list]:
+    """Texts of 12 words, each word from its class's pool with probability ``signal``."""
+    rng = np.random.default_rng(seed)
+    texts, labels = [], []
+    for label, count in counts.items():
+        for _ in range(count):
+            own = rng.random(12) < signal
+            words = [rng.choice(POOLS[label]) if o else rng.choice(SHARED) for o in own]
+            texts.append(" ".join(words))
+            labels.append(label)
+    order = rng.permutation(len(texts))
+    return [texts[i] for i in order], [labels[i] for i in order]
+
+
+def test_search_is_recorded_and_deterministic(tmp_path):
+    texts, labels = documents({"yes": 60, "no": 60}, seed=1)
+    kwargs = {"features": "words", "class_weight": None, "random_state": 3}
+    a = LabelClassifier(**kwargs).fit(texts, labels)
+    b = LabelClassifier(**kwargs).fit(texts, labels)
+    assert a.config_ == b.config_ and a.search_ == b.search_
+    assert a.config_["C"] in select.C_GRID and a.config_["features"] == "words"
+    table = a.search_["table"]
+    assert {row["C"] for row in table if row["round"] == 0} == set(select.C_GRID)
+    assert {"mean_score", "std_score", "n_documents", "round"} <= set(table[0])
+    metrics = a.cv_metrics_
+    assert metrics["method"].startswith("nested 3-fold")
+    assert metrics["config"] == a.config_
+    assert np.array(metrics["confusion"]["matrix"]).sum() == len(texts)
+    low, high = metrics["intervals"]["macro_f1"]
+    assert low <= metrics["macro_f1"] <= high
+    assert np.array_equal(a.predict_proba(texts), b.predict_proba(texts))
+    a.save(tmp_path)
+    loaded = LabelClassifier.load(tmp_path)
+    assert loaded.config_ == a.config_ and loaded.search_ == a.search_
+    assert np.array_equal(loaded.predict_proba(texts), a.predict_proba(texts))
+
+
+def test_plan_fits_the_budget():
+    every = {
+        "feature_sets": list(select.FEATURE_SETS),
+        "c_grid": select.C_GRID,
+        "class_weights": select.CLASS_WEIGHTS,
+    }
+    roomy = select.plan_search(500, 500 * 300, 4, 1e6, searches=4, fits=4, **every)
+    assert roomy.feature_sets == list(select.FEATURE_SETS) and not roomy.notes
+    assert roomy.max_resources == 500 and roomy.n_candidates == 30
+    tight = select.plan_search(20_000, 20_000 * 2000, 20, 60.0, searches=1, fits=2, **every)
+    assert tight.feature_sets == ["words"] and len(tight.c_grid) < len(select.C_GRID)
+    assert tight.max_resources < 20_000 and tight.notes
+    assert tight == select.plan_search(20_000, 20_000 * 2000, 20, 60.0, searches=1, fits=2, **every)
+
+
+def test_planted_prior_shift_is_recovered():
+    train, train_labels = documents({"yes": 150, "no": 150}, seed=2)
+    archive, truth = documents({"yes": 40, "no": 360}, seed=3)
+    labels = train_labels + [None] * len(archive)
+    plain = LabelClassifier(**FIXED).fit(train + archive, labels)
+    adjusted = LabelClassifier(**FIXED, priors="estimate").fit(train + archive, labels)
+    assert np.allclose(plain.train_priors_, [0.5, 0.5])
+    estimated = dict(zip(adjusted.classes_, adjusted.priors_, strict=True))
+    assert estimated["yes"] == pytest.approx(0.1, abs=0.06)
+    assert plain.estimate_priors(archive) == pytest.approx(estimated)
+    accuracy = {
+        name: np.mean(np.asarray(model.predict(archive)) == np.asarray(truth))
+        for name, model in (("plain", plain), ("adjusted", adjusted))
+    }
+    assert accuracy["adjusted"] > accuracy["plain"]
+    # the same documents get fewer "yes" decisions: the decision follows the priors
+    assert (np.asarray(adjusted.predict(archive)) == "yes").sum() < (
+        np.asarray(plain.predict(archive)) == "yes"
+    ).sum()
+    given = LabelClassifier(**FIXED, priors={"yes": 1, "no": 9}).fit(train, train_labels)
+    assert given.priors_ == pytest.approx([0.9, 0.1])  # classes_ order: no, yes
+    assert np.allclose(given.predict_proba(archive).sum(axis=1), 1)
+
+
+def test_prior_errors_are_clear():
+    texts, labels = documents({"yes": 20, "no": 20}, seed=4)
+    with pytest.raises(TrainingError, match="without a label"):
+        LabelClassifier(**FIXED, priors="estimate").fit(texts, labels)
+    with pytest.raises(TrainingError, match="do not fit the classes"):
+        LabelClassifier(**FIXED, priors={"maybe": 1.0}).fit(texts, labels)
+    with pytest.raises(TrainingError, match="no share for"):
+        LabelClassifier(**FIXED, priors={"yes": 1.0}).fit(texts, labels)
+    with pytest.raises(TrainingError, match="single-label"):
+        LabelClassifier(**FIXED, priors="estimate").fit(texts, [[x] for x in labels])
+
+
+def test_em_priors_by_hand():
+    # two documents certain of their class, two undecided: the estimate stays at the truth
+    proba = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.5, 0.5]])
+    assert select.em_priors(proba, np.array([0.5, 0.5])) == pytest.approx([0.5, 0.5])
+    skewed = np.array([[0.9, 0.1]] * 9 + [[0.2, 0.8]])
+    estimate = select.em_priors(skewed, np.array([0.5, 0.5]))
+    assert estimate[0] > 0.9 and estimate.sum() == pytest.approx(1)
+
+
+def test_context_columns_are_separate_blocks(tmp_path):
+    noise, labels = documents({"yes": 40, "no": 40}, seed=5, signal=0.0)
+    cues, _ = documents({"yes": 40, "no": 40}, seed=5, signal=0.9)
+    context = {"before": cues}
+    model = LabelClassifier(**FIXED, context_columns=["before"]).fit(noise, labels, context=context)
+    assert model.block_names_ == ["words", "context:before"]
+    assert model.cv_metrics_["accuracy"] > 0.9
+    assert np.mean(np.asarray(model.predict(noise, context=context)) == labels) > 0.9
+    model.save(tmp_path)
+    loaded = LabelClassifier.load(tmp_path)
+    assert loaded.predict(noise, context=context) == model.predict(noise, context=context)
+    with pytest.raises(TrainingError, match="no context column 'before'"):
+        LabelClassifier(**FIXED, context_columns=["before"]).fit(noise, labels)
+
+
+def test_interval_and_confusion_by_hand():
+    truth = ["a", "a", "b", "b", "b"]
+    predicted = ["a", "b", "b", "b", "a"]
+    assert confusion_matrix(truth, predicted, ["a", "b"])["matrix"] == [[1, 1], [1, 2]]
+    T = np.array([[t == c for c in "ab"] for t in truth])
+    P = np.array([[p == c for c in "ab"] for p in predicted])
+    intervals = interval_scores(T, P, ["a", "b"])
+    low, high = intervals["per_class"]["b"]["recall"]
+    assert 0 <= low <= 2 / 3 <= high <= 1
+    assert intervals == interval_scores(T, P, ["a", "b"])  # fixed seed
+
+
+def _labelled_csv(tmp_path, n_labelled: int = 40, n_archive: int = 40) -> str:
+    import pandas as pd
+
+    texts, labels = documents({"yes": n_labelled // 2, "no": n_labelled // 2}, seed=6)
+    archive, _ = documents({"yes": n_archive // 4, "no": n_archive - n_archive // 4}, seed=7)
+    rows = [
+        {"title": f"release {i}", "text": t, "stance": y, "before": f"note {y}"}
+        for i, (t, y) in enumerate(zip(texts, labels, strict=True))
+    ]
+    rows += [
+        {"title": f"archive {i}", "text": t, "stance": "", "before": "note"}
+        for i, t in enumerate(archive)
+    ]
+    path = tmp_path / "coded.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return str(path)
+
+
+def test_cli_train_search_priors_and_info(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from topics.cli import app
+
+    runner = CliRunner()
+    data, out = _labelled_csv(tmp_path), tmp_path / "model"
+    base = ["train", data, "--label-column", "stance", "--no-topics", "--quiet"]
+    bad = runner.invoke(app, [*base, "--out", str(out), "--budget", "soon"])
+    assert bad.exit_code == 2 and "--budget" in bad.output
+    bad = runner.invoke(app, [*base, "--out", str(out), "--priors", "yes"])
+    assert bad.exit_code == 2 and "--priors" in bad.output
+    bad = runner.invoke(app, [*base, "--out", str(out), "--context-columns", "after"])
+    assert bad.exit_code == 1 and "no context column 'after'" in bad.output
+    args = [*base, "--out", str(out), "--budget", "3", "--priors", "estimate"]
+    result = runner.invoke(app, [*args, "--context-columns", "before", "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)["manifest"]["metrics"]["label:stance"]
+    assert metrics["search"]["budget_seconds"] == 3.0 and metrics["config"]
+    assert np.array(metrics["confusion"]["matrix"]).sum() == metrics["n_scored"]
+    info = runner.invoke(app, ["info", str(out)])
+    assert info.exit_code == 0, info.output
+    assert "chosen: features" in info.output and "Confusion" in info.output
