@@ -8,6 +8,7 @@ import pytest
 from topics.classify import LabelClassifier, select
 from topics.classify.metrics import confusion_matrix, interval_scores
 from topics.errors import TrainingError
+from topics.evaluate import evaluate_classifier
 
 SHARED = [
     "the",
@@ -60,6 +61,9 @@ def test_search_is_recorded_and_deterministic(tmp_path):
     assert np.array(metrics["confusion"]["matrix"]).sum() == len(texts)
     low, high = metrics["intervals"]["macro_f1"]
     assert low <= metrics["macro_f1"] <= high
+    scored = evaluate_classifier(a, texts, labels)  # `topics evaluate --json` reports the same
+    assert np.array(scored["confusion"]["matrix"]).trace() == round(scored["accuracy"] * 120)
+    assert set(scored["intervals"]["per_class"]) == {"no", "yes"}
     assert np.array_equal(a.predict_proba(texts), b.predict_proba(texts))
     a.save(tmp_path)
     loaded = LabelClassifier.load(tmp_path)

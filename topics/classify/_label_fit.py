@@ -16,12 +16,7 @@ from typing import Any
 import numpy as np
 
 from topics.classify import _linear, select
-from topics.classify.metrics import (
-    confusion_matrix,
-    interval_scores,
-    multilabel_metrics,
-    single_label_metrics,
-)
+from topics.classify.metrics import multilabel_metrics, single_label_metrics
 from topics.errors import TrainingError
 from topics.progress import Progress
 
@@ -187,10 +182,6 @@ def fit_single(
     held_out = normalise(_linear.sigmoid(scores[rows], model.platt_))
     predicted = np.asarray(classes, dtype=object)[held_out.argmax(axis=1)]
     metrics = single_label_metrics(y[rows], predicted, classes, left_out=left_out)
-    metrics["confusion"] = confusion_matrix(y[rows], predicted, classes)
-    metrics["intervals"] = interval_scores(
-        Y[rows], held_out.argmax(axis=1)[:, None] == np.arange(len(classes)), classes
-    )
     metrics.update(
         n_folds=k if nested else 1,
         n_scored=len(rows),
@@ -247,10 +238,6 @@ def fit_multi(
                 "cross-validation folds: trained but not scored"
             )
     metrics = multilabel_metrics(Y, held_out, classes, left_out=left_out)
-    keep = [j for j, c in enumerate(classes) if c not in left_out]
-    metrics["intervals"] = interval_scores(
-        Y[:, keep], held_out[:, keep], [classes[j] for j in keep]
-    )
     metrics.update(
         n_folds=k,
         n_scored=n,

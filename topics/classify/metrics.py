@@ -9,6 +9,9 @@ Both functions return::
       "macro_precision", "macro_recall", "macro_f1": float,   # over the evaluated classes
       "accuracy": float,            # single-label; exact-match ratio for multilabel
       "per_class": {class: {"precision", "recall", "f1", "support"}},
+      "intervals": {"level", "n_resamples", "per_class": {class: {"precision", "recall", "f1":
+                    [low, high]}}, "macro_f1", "micro_f1"},   # bootstrap over documents
+      "confusion": {"classes", "matrix"},   # single-label: rows true, columns predicted
       "left_out": {class: reason},  # classes not evaluated, and why
     }
 """
@@ -41,7 +44,9 @@ def multilabel_metrics(
     keep = [j for j, c in enumerate(classes) if c not in left_out]
     Y_true = np.asarray(Y_true, dtype=bool)
     Y_pred = np.asarray(Y_pred, dtype=bool)
-    out = _scores(Y_true[:, keep], Y_pred[:, keep], [classes[j] for j in keep])
+    kept = [classes[j] for j in keep]
+    out = _scores(Y_true[:, keep], Y_pred[:, keep], kept)
+    out["intervals"] = interval_scores(Y_true[:, keep], Y_pred[:, keep], kept)
     out["accuracy"] = (
         float(np.mean((Y_true[:, keep] == Y_pred[:, keep]).all(axis=1))) if len(Y_true) else 0.0
     )
@@ -80,6 +85,8 @@ def single_label_metrics(
     )
     out = _scores(Y_true, Y_pred, classes)
     out["accuracy"] = float(np.mean(y_true == y_pred)) if len(y_true) else 0.0
+    out["confusion"] = confusion_matrix(y_true, y_pred, classes)
+    out["intervals"] = interval_scores(Y_true, Y_pred, classes)
     return {
         "task": "single_label",
         "n_documents": len(y_true),
