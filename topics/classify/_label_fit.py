@@ -131,8 +131,13 @@ def _outer(
     return scores, rows, tested, config, table
 
 
-def _finish(model: Any, X: Any, Y: np.ndarray, spans: dict, fitted: dict, config, plan, table):
+def _finish(
+    model: Any, X: Any, Y: np.ndarray, spans: dict, fitted: dict, config, plan, table, metrics
+) -> None:
+    """The final fit on every document, and what the search chose and tried."""
     selector, model.coef_, model.intercept_ = _fit_config(model, X, Y, config, spans)
+    metrics["n_features"] = int(model.coef_.shape[0])
+    metrics["config"] = dict(config)
     model.block_names_ = list(selector.blocks)
     model.vectorizers_ = [fitted[b] for b in selector.blocks]
     model.config_ = dict(config)
@@ -194,9 +199,7 @@ def fit_single(
         + "; one-vs-rest linear svm, platt scaling on the held-out decision values",
     )
     progress("fitting the final model", 0.9)
-    _finish(model, X, Y, spans, fitted, config, plan, table)
-    metrics["n_features"] = int(model.coef_.shape[0])
-    metrics["config"] = dict(config)
+    _finish(model, X, Y, spans, fitted, config, plan, table, metrics)
     model.thresholds_ = np.full(len(classes), 0.5)
     model.classes_ = np.asarray(classes, dtype=object)
     model.cv_metrics_ = metrics
@@ -250,12 +253,10 @@ def fit_multi(
         + "; linear svm per class, platt scaling, per-class thresholds from the other folds",
     )
     progress("fitting the final model", 0.9)
-    _finish(model, X, Y, spans, fitted, config, plan, table)
+    _finish(model, X, Y, spans, fitted, config, plan, table, metrics)
     model.platt_ = platt
     model.thresholds_ = _linear.best_thresholds(proba, Y, boundary, model.min_cv_f1)
     model.classes_ = np.asarray(classes, dtype=object)
-    metrics["n_features"] = int(model.coef_.shape[0])
-    metrics["config"] = dict(config)
     metrics["thresholds"] = {c: float(t) for c, t in zip(classes, model.thresholds_, strict=True)}
     model.cv_metrics_ = metrics
     progress("done", 1.0)

@@ -287,6 +287,7 @@ def search(
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         warnings.simplefilter("ignore", category=UndefinedMetricWarning)
         warnings.filterwarnings("ignore", message=".*[Ll]abel.*not present.*")
+        warnings.filterwarnings("ignore", category=UserWarning, module="sklearn.multiclass")
         warnings.filterwarnings("ignore", message=".*least populated class.*")
         searcher.fit(X, y)
     results = searcher.cv_results_
