@@ -84,6 +84,8 @@ class LabelClassifier(BaseEstimator):
     C : "auto" or float
     class_weight : {"auto", None, "balanced"}
         ``"auto"`` lets the search choose; a value fixes it (all three fixed: no search).
+        Multi-label columns are scored by micro-F1 and not class-weighted under ``"auto"``:
+        their per-class thresholds answer imbalance.
     budget : "auto" or float
         Seconds the fit may plan to spend (``"auto"``: ``20 + 0.012 · n_documents``).
     context_columns : sequence of str
