@@ -18,7 +18,17 @@ import numpy as np
 
 def vocabularies(model: Any) -> list[Any]:
     """The fitted text vectorizers of a :class:`topics.Model` (classifiers, local embedding)."""
-    found = [clf.vectorizer_ for clf in (model.themes, *model.labels.values()) if clf is not None]
+    found = []
+    for clf in (model.themes, *model.labels.values()):
+        if clf is None:
+            continue
+        if hasattr(clf, "vectorizer_"):
+            found.append(clf.vectorizer_)
+        # a self-tuned label classifier keeps one vectorizer per feature block: its word blocks
+        blocks = zip(
+            getattr(clf, "block_names_", ()), getattr(clf, "vectorizers_", ()), strict=False
+        )
+        found += [v for name, v in blocks if getattr(v, "analyzer", "word") == "word"]
     embedder = getattr(model.topic_model, "embedder_", None)
     pipeline = getattr(embedder, "pipeline_", None)
     if pipeline is not None and "tfidf" in getattr(pipeline, "named_steps", {}):
