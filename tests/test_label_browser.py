@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_report_browser import ARGS, find_chromium, require, watch
+from test_report_browser import ARGS, chromium, watch
 from typer.testing import CliRunner
 
 import topics
@@ -20,13 +20,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def test_code_three_releases_with_the_keyboard_reload_export_and_evaluate(tmp_path: Path):
-    executable = find_chromium()
-    if executable is None:
-        require("no chromium executable found (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("the playwright package is not installed")
+    sync_playwright, executable = chromium()
 
     corpus = topics.load_corpus(SEEDS)
     model = topics.train(corpus, topic_model=False, seed=0)
@@ -97,13 +91,7 @@ def test_code_three_releases_with_the_keyboard_reload_export_and_evaluate(tmp_pa
 
 
 def test_corrected_report_shows_accuracy_and_toggles_the_raw_series(tmp_path: Path):
-    executable = find_chromium()
-    if executable is None:
-        require("no chromium executable found (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("the playwright package is not installed")
+    sync_playwright, executable = chromium()
     from synthetic import synthetic_inputs
 
     from topics.evaluate.validation import validation_record

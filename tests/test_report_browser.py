@@ -35,6 +35,18 @@ def require(reason: str) -> None:
     pytest.skip(reason)
 
 
+def chromium():
+    """``sync_playwright`` and Debian's Chromium, or skip (fail in CI) as :func:`require` says."""
+    executable = find_chromium()
+    if executable is None:
+        require("no chromium executable found (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require("the playwright package is not installed")
+    return sync_playwright, executable
+
+
 def watch(page, problems: list[str], requests: list[str]) -> None:
     """Collect a page's console errors and warnings, page errors, dialogs and requests."""
     page.on(
@@ -52,13 +64,7 @@ def watch(page, problems: list[str], requests: list[str]) -> None:
 
 
 def test_report_renders_in_headless_chromium(tmp_path: Path):
-    executable = find_chromium()
-    if executable is None:
-        require("no chromium executable found (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("the playwright package is not installed")
+    sync_playwright, executable = chromium()
 
     demo = synthetic_inputs(1500, seed=2)
     evil = '<img src="x" onerror="alert(1)"><script>alert(2)</script>'
@@ -135,13 +141,7 @@ def test_korean_report_renders_hangul_without_tofu(tmp_path: Path):
 
     import topics
 
-    executable = find_chromium()
-    if executable is None:
-        require("no chromium executable found (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("the playwright package is not installed")
+    sync_playwright, executable = chromium()
     korean_fonts = hangul_fonts()
     if not korean_fonts:
         require("no font with Hangul glyphs (apt-get install fonts-nanum)")
