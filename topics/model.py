@@ -216,9 +216,7 @@ def load(path: str | Path) -> Model:
             raise ModelFormatError(f"{path}: the manifest lists no taxonomy", "re-train the model")
         taxonomy = Taxonomy.load(root / "taxonomy")
         themes = (
-            ThemeTagger.load(root / "themes", taxonomy=taxonomy)
-            if "themes" in components
-            else None
+            ThemeTagger.load(root / "themes", taxonomy=taxonomy) if "themes" in components else None
         )
         labels = {
             column: LabelClassifier.load(root / f"label-{column}")
