@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 
+from topics.errors import TrainingError
+
 #: Below this many documents, ``n_topics="auto"`` uses silhouette-selected k-means.
 SMALL_CORPUS = 300
 
@@ -152,3 +154,28 @@ def plan(
     )
     clusterer = HDBSCAN(min_cluster_size=mts, metric="euclidean", cluster_selection_method="eom")
     return "umap-hdbscan", reducer, clusterer, settings
+
+
+def relabel(raw: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber clusters 0..K-1 by decreasing size (ties: first seen); outliers stay -1."""
+    raw = np.asarray(raw, dtype=np.int64)
+    ids, first, counts = np.unique(raw[raw >= 0], return_index=True, return_counts=True)
+    if len(ids) == 0:
+        raise TrainingError("the clustering found no topic", "set n_topics to a number")
+    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
+    mapping = {int(ids[i]): new for new, i in enumerate(order)}
+    labels = np.array([mapping.get(int(r), -1) for r in raw], dtype=np.int64)
+    return labels, int((raw < 0).sum())
+
+
+def sq_dist(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    return (
+        (x * x).sum(axis=1, keepdims=True)
+        - 2.0 * x @ centroids.T
+        + (centroids * centroids).sum(axis=1)[None, :]
+    )
+
+
+def nearest(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    return np.argmin(sq_dist(x, centroids), axis=1).astype(np.int64)

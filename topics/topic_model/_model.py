@@ -15,13 +15,16 @@ from topics.errors import TrainingError
 from topics.language import analysed_texts, term_texts
 from topics.progress import Progress, noop
 from topics.topic_model import _represent as rep
-from topics.topic_model._cluster import SilhouetteClusterer, plan
+from topics.topic_model._cluster import SilhouetteClusterer, nearest, plan, relabel, sq_dist
 from topics.topic_model._over_time import topics_over_time as _over_time
 from topics.topic_model._text import (
     TOKEN_PATTERN,
+    as_texts,
     fit_term_vectorizer,
+    make_embedder,
     stop_word_list,
     term_stop_words,
+    theme_words,
 )
 
 #: Softmax temperature turning squared distances to centroids into probabilities.
@@ -97,13 +100,13 @@ class TopicModel(BaseEstimator):
     def fit(self, texts: Sequence[str], progress: Progress | None = None) -> TopicModel:
         """Fit embeddings, clusters and topic terms on ``n_documents`` texts."""
         say = progress or noop
-        originals = _raw_texts(texts)
+        originals = as_texts(texts)
         texts = analysed_texts(originals)
         n = len(texts)
         self._validate(n)
         say("Embedding documents", 0.05)
         stops = stop_word_list(self.stop_words)
-        self.embedder_, prefit = _make_embedder(self.embedder, self.random_state, stops)
+        self.embedder_, prefit = make_embedder(self.embedder, self.random_state, stops)
         if not prefit:
             self.embedder_.fit(texts)
         embeddings = self.embedder_.transform(texts)
@@ -111,7 +114,7 @@ class TopicModel(BaseEstimator):
         say("Building the term vocabulary", 0.2)
         term_texts = _term_texts(texts)
         term_stops = term_stop_words(
-            self.stop_words, term_texts, protected=_theme_words(self.themes)
+            self.stop_words, term_texts, protected=theme_words(self.themes)
         )
         try:
             self.vectorizer_, doc_terms = fit_term_vectorizer(
@@ -142,14 +145,14 @@ class TopicModel(BaseEstimator):
             settings["silhouettes"] = {str(k): v for k, v in settings["silhouettes"].items()}
 
         say("Reassigning outliers and describing topics", 0.7)
-        labels, n_outliers = _relabel(raw)
+        labels, n_outliers = relabel(raw)
         n_topics = int(labels.max()) + 1
         centroids = np.vstack(
             [embeddings[labels == k].mean(axis=0) for k in range(n_topics)]
         ).astype(np.float64)
         outliers = labels < 0
         if outliers.any():
-            labels[outliers] = _nearest(embeddings[outliers], centroids)
+            labels[outliers] = nearest(embeddings[outliers], centroids)
         self.labels_ = labels
         self.centroids_ = centroids
         self.n_topics_ = n_topics
@@ -160,7 +163,7 @@ class TopicModel(BaseEstimator):
         docs = rep.representative_docs(embeddings, labels, centroids)
         self.representative_docs_ = [[originals[i][:SNIPPET] for i in idx] for idx in docs]
         self.sizes_ = np.bincount(labels, minlength=n_topics).astype(np.int64)
-        agreement = float(np.mean(_nearest(embeddings, centroids) == labels))
+        agreement = float(np.mean(nearest(embeddings, centroids) == labels))
         self.fit_info_ = {
             "n_documents": n,
             "path": path,
@@ -261,7 +264,7 @@ class TopicModel(BaseEstimator):
         """
         self._check_fitted()
         emb = self.embedder_.transform(_texts(texts)).astype(np.float64)
-        d2 = _sq_dist(emb, self.centroids_)
+        d2 = sq_dist(emb, self.centroids_)
         ids = np.argmin(d2, axis=1).astype(np.int64)
         logits = -(d2 - d2.min(axis=1, keepdims=True)) / TEMPERATURE
         probs = np.exp(logits)
@@ -385,63 +388,10 @@ class TopicModel(BaseEstimator):
         check_is_fitted(self, "centroids_")
 
 
-def _raw_texts(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("expected a sequence of texts, got a single string")
-    return ["" if t is None else str(t) for t in texts]
-
-
 def _texts(texts: Sequence[str]) -> list[str]:
     """Model texts (Korean as morphemes, see :mod:`topics.language`)."""
-    return analysed_texts(_raw_texts(texts))
+    return analysed_texts(as_texts(texts))
 
 
 def _term_texts(texts: Sequence[str]) -> list[str]:
-    return term_texts(_raw_texts(texts))
-
-
-def _make_embedder(
-    embedder: Any, random_state: int, stop_words: list[str] | None
-) -> tuple[Any, bool]:
-    """The embedder to use, and whether it is already fitted (a fitted one is copied, not refit)."""
-    from sklearn.base import clone
-
-    from topics.embed import LocalEmbedder, SentenceTransformerEmbedder
-
-    if embedder is None:
-        return LocalEmbedder(stop_words=stop_words, random_state=random_state), False
-    if isinstance(embedder, str):
-        return SentenceTransformerEmbedder(embedder), False
-    if isinstance(embedder, LocalEmbedder) and hasattr(embedder, "pipeline_"):
-        return copy.deepcopy(embedder), True
-    return clone(embedder), False
-
-
-def _theme_words(themes: Mapping[str, list[str]] | None) -> list[str]:
-    """Every phrase of ``themes`` (their words are never taken for personal names)."""
-    return [str(p) for phrases in (themes or {}).values() for p in phrases]
-
-
-def _relabel(raw: np.ndarray) -> tuple[np.ndarray, int]:
-    """Renumber clusters 0..K-1 by decreasing size (ties: first seen); outliers stay -1."""
-    raw = np.asarray(raw, dtype=np.int64)
-    ids, first, counts = np.unique(raw[raw >= 0], return_index=True, return_counts=True)
-    if len(ids) == 0:
-        raise TrainingError("the clustering found no topic", "set n_topics to a number")
-    order = sorted(range(len(ids)), key=lambda i: (-counts[i], first[i]))
-    mapping = {int(ids[i]): new for new, i in enumerate(order)}
-    labels = np.array([mapping.get(int(r), -1) for r in raw], dtype=np.int64)
-    return labels, int((raw < 0).sum())
-
-
-def _sq_dist(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    return (
-        (x * x).sum(axis=1, keepdims=True)
-        - 2.0 * x @ centroids.T
-        + (centroids * centroids).sum(axis=1)[None, :]
-    )
-
-
-def _nearest(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    return np.argmin(_sq_dist(x, centroids), axis=1).astype(np.int64)
+    return term_texts(as_texts(texts))

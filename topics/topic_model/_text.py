@@ -17,9 +17,11 @@ morphemes (:mod:`topics.language`), so the lists hold nouns without particles.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -312,3 +314,32 @@ def _adjacent(vocabulary: np.ndarray, texts: Sequence[str], ngram_range) -> np.n
     found = np.asarray(counter.transform(_phrase_breaks(texts)).sum(axis=0)).ravel()
     out[np.asarray(grams)[found == 0]] = False
     return out
+
+
+def as_texts(texts: Sequence[str]) -> list[str]:
+    """Texts as a list of str (``None`` → ""); a single string is refused."""
+    if isinstance(texts, str):
+        raise TypeError("expected a sequence of texts, got a single string")
+    return ["" if t is None else str(t) for t in texts]
+
+
+def make_embedder(
+    embedder: Any, random_state: int, stop_words: list[str] | None
+) -> tuple[Any, bool]:
+    """The embedder to use, and whether it is already fitted (a fitted one is copied, not refit)."""
+    from sklearn.base import clone
+
+    from topics.embed import LocalEmbedder, SentenceTransformerEmbedder
+
+    if embedder is None:
+        return LocalEmbedder(stop_words=stop_words, random_state=random_state), False
+    if isinstance(embedder, str):
+        return SentenceTransformerEmbedder(embedder), False
+    if isinstance(embedder, LocalEmbedder) and hasattr(embedder, "pipeline_"):
+        return copy.deepcopy(embedder), True
+    return clone(embedder), False
+
+
+def theme_words(themes: Mapping[str, list[str]] | None) -> list[str]:
+    """Every phrase of ``themes`` (their words are never taken for personal names)."""
+    return [str(p) for phrases in (themes or {}).values() for p in phrases]
