@@ -24,7 +24,7 @@ CALLS = {
     "info": ("topics.model", "load"),
     "label": ("topics.annotate", "label_sample"),
     "report": ("topics.pipeline", "build_report"),
-    "themes": ("topics.themes.suggest", "suggest_for_corpus"),
+    "themes": ("topics.pipeline", "suggest_for_corpus"),
 }
 
 

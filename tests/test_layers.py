@@ -10,13 +10,26 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "topics"
 
 #: The flow, one rank per step: a module may import from its own step and earlier ones only.
-#: Rank 0 is shared infrastructure every step may use (language: the one tokenizer).
+#: Rank 0 is shared infrastructure every step may use (language: the one tokenizer;
+#: _vocabulary: the answer for texts a model has no words for; _replace: atomic directory
+#: swaps; _manifest: what a model manifest is).
 #: ``predictions`` (the type) comes before ``model``, which returns it; ``trends`` needs only
 #: predictions; ``evaluate`` uses the trend statistics (error rates) and the model;
 #: ``training`` measures the tagger with ``evaluate``; ``pipeline`` and ``annotate`` run a
 #: model over a corpus; ``cli`` is the shell over all.
 LAYERS = [
-    ["errors", "progress", "language", "_io", "_paths", "_safe", "persist"],
+    [
+        "errors",
+        "progress",
+        "language",
+        "_io",
+        "_paths",
+        "_safe",
+        "_replace",
+        "_vocabulary",
+        "_manifest",
+        "persist",
+    ],
     ["corpus"],
     ["themes", "embed"],
     ["classify", "topic_model"],

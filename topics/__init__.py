@@ -32,7 +32,7 @@ _EXPORTS = {
     "predict": "topics.pipeline",
     "evaluate_model": "topics.evaluate",
     "label_sample": "topics.annotate",
-    "suggest_for_corpus": "topics.themes.suggest",
+    "suggest_for_corpus": "topics.pipeline",
     "default_taxonomy": "topics.themes",
     "Taxonomy": "topics.themes",
     "TopicsError": "topics.errors",
@@ -70,10 +70,9 @@ if TYPE_CHECKING:
     from topics.errors import CorpusError, ModelFormatError, ThemeError, TopicsError, TrainingError
     from topics.evaluate import evaluate_model
     from topics.model import Model, load
-    from topics.pipeline import build_report, ingest, predict
+    from topics.pipeline import build_report, ingest, predict, suggest_for_corpus
     from topics.predictions import Predictions
     from topics.themes import Taxonomy, default_taxonomy
-    from topics.themes.suggest import suggest_for_corpus
     from topics.training import train
 
 

@@ -5,7 +5,7 @@
 :func:`topics.report.write_report`. Each step is public, for users who stop half-way (the
 trend tables only) or run a step elsewhere (batches summarised on other machines).
 ``topics train`` is :func:`topics.train`, ``topics evaluate`` :func:`topics.evaluate_model`
-and ``topics info`` :func:`topics.load`.
+``topics info`` :func:`topics.load` and ``topics themes suggest`` :func:`suggest_for_corpus`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from topics.corpus import Corpus
     from topics.model import Model
     from topics.predictions import Predictions
+    from topics.themes import Taxonomy
+    from topics.themes.suggest import Suggestion
     from topics.trends.summary import TrendSummary
 
 #: Where ``topics train`` writes and the other commands read a model by default.
@@ -235,3 +237,68 @@ def model_validation(
         "trained on)",
         fingerprint=fingerprint,
     )
+
+
+def suggest_for_corpus(
+    corpus: Any = None,
+    *,
+    model: Any = None,
+    themes: Any = None,
+    themes_mode: str = "extend",
+    top: int = 15,
+    min_releases: int = 3,
+    corpus_options: dict[str, Any] | None = None,
+) -> tuple[Taxonomy, dict[str, list[Suggestion]], dict[str, int]]:
+    """Phrases that distinguish each theme's releases in a corpus (merged duplicates counted once).
+
+    :func:`topics.themes.suggest_phrases` over the releases, tagged by a model or the phrase rules.
+
+    Parameters
+    ----------
+    corpus : Corpus, path, sequence of paths or None
+        The releases (read with :func:`topics.load_corpus`; the bundled seeds when ``None``).
+    model : Model or path, optional
+        Tag the releases with this model (and use its taxonomy) instead of the phrase rules.
+    themes : Taxonomy or path, optional
+        Without a model: a taxonomy file to extend (or replace) the default taxonomy with.
+    themes_mode : {"extend", "replace"}
+    corpus_options : dict, optional
+        Keyword arguments of :func:`topics.load_corpus` when the corpus is read here.
+
+    Returns
+    -------
+    taxonomy : Taxonomy
+    suggestions : dict of str to list of Suggestion
+    releases : dict of str to int
+        Releases carrying each theme.
+    """
+    from topics.corpus import as_corpus
+    from topics.errors import ThemeError
+    from topics.model import as_model
+    from topics.themes.match import matcher_for
+    from topics.themes.suggest import suggest_phrases
+    from topics.themes.taxonomy import Taxonomy, default_taxonomy
+
+    if themes_mode not in ("extend", "replace"):
+        raise ThemeError(f"unknown themes_mode {themes_mode!r}", 'use "extend" or "replace"')
+    corpus = as_corpus(corpus, corpus_options)
+    frame = corpus.documents()
+    texts = schema.model_texts(frame)
+    titles = [t if isinstance(t, str) and t.strip() else "(untitled)" for t in frame[schema.TITLE]]
+    if model is not None:
+        fitted = as_model(model)
+        taxonomy = fitted.taxonomy
+        tagged = fitted.predict(texts, evidence=False).theme_labels[taxonomy.ids].to_numpy()
+    else:
+        taxonomy = default_taxonomy()
+        if themes is not None:
+            extra = themes if isinstance(themes, Taxonomy) else Taxonomy.from_file(themes)
+            taxonomy = taxonomy.merge(extra, mode=themes_mode)
+        tagged = matcher_for(taxonomy).labels(texts)
+    import numpy as np
+
+    found = suggest_phrases(
+        texts, taxonomy, tagged, titles=titles, top=top, min_releases=min_releases
+    )
+    counts = {t: int(n) for t, n in zip(taxonomy.ids, np.asarray(tagged).sum(axis=0), strict=True)}
+    return taxonomy, found, counts

@@ -1,8 +1,9 @@
 """Classifier for any categorical column: single-label or multi-label (list-valued), tuning itself.
 
-Saved as a component directory: ``classifier.json`` (parameters, classes, chosen configuration,
-search table, metrics), ``arrays.npz`` (weights, calibration, thresholds, priors) and one
-``block-<i>.json`` + ``block-<i>.npz`` per feature block (a fitted ``TfidfVectorizer``).
+Saved as a component directory (:mod:`topics.classify._label_store`): ``classifier.json``
+(parameters, classes, chosen configuration, search table, metrics), ``arrays.npz`` (weights,
+calibration, thresholds, priors) and one ``block-<i>.json`` + ``block-<i>.npz`` per feature
+block (a fitted ``TfidfVectorizer``).
 """
 
 from __future__ import annotations
@@ -16,28 +17,14 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from topics._io import (
-    load_arrays,
-    load_tfidf,
-    read_versioned,
-    save_arrays,
-    save_tfidf,
-    write_versioned,
-)
 from topics.classify import _linear, select
 from topics.classify._base import MIN_DOCUMENTS, as_texts
 from topics.classify._label_fit import Context, fit_multi, fit_single
-from topics.errors import ModelFormatError, TrainingError
+from topics.errors import TrainingError
 from topics.progress import Progress, noop
 
 #: Fewest examples a class needs to be learned by the single-label classifier.
 MIN_CLASS_SIZE = 2
-#: ``classifier.json`` header: ``{"format": FORMAT, "schema_version": SCHEMA_VERSION}``.
-FORMAT = "topics.label_classifier"
-#: 3: feature blocks, chosen configuration, search table and priors (2 had one vectorizer).
-SCHEMA_VERSION = 3
-_META = "classifier.json"
-_ARRAYS = "arrays.npz"
 
 
 def is_missing(value: Any) -> bool:
@@ -381,37 +368,9 @@ class LabelClassifier(BaseEstimator):
 
     def save(self, directory: Path) -> None:
         """Write the fitted classifier into an existing (empty) directory."""
-        check_is_fitted(self, "coef_")
-        directory = Path(directory)
-        for i, vectorizer in enumerate(self.vectorizers_):
-            save_tfidf(vectorizer, directory, f"block-{i}")
-        save_arrays(
-            directory / _ARRAYS,
-            coef=self.coef_,
-            intercept=self.intercept_,
-            platt=self.platt_,
-            thresholds=self.thresholds_,
-            train_priors=self.train_priors_,
-            priors=self.priors_,
-        )
-        params = self.get_params()
-        params["context_columns"] = list(params["context_columns"])
-        if isinstance(params["priors"], Mapping):
-            params["priors"] = {str(k): float(v) for k, v in params["priors"].items()}
-        write_versioned(
-            directory / _META,
-            FORMAT,
-            SCHEMA_VERSION,
-            {
-                "params": params,
-                "classes": list(self.classes_),
-                "multilabel": bool(self.multilabel_),
-                "blocks": list(self.block_names_),
-                "config": self.config_,
-                "search": self.search_,
-                "cv_metrics": self.cv_metrics_,
-            },
-        )
+        from topics.classify._label_store import save
+
+        save(self, directory)
 
     @classmethod
     def load(cls, directory: Path) -> LabelClassifier:
@@ -422,40 +381,9 @@ class LabelClassifier(BaseEstimator):
         ModelFormatError
             Missing or damaged files, another kind of classifier, inconsistent shapes.
         """
-        directory = Path(directory)
-        meta = read_versioned(directory / _META, FORMAT, SCHEMA_VERSION, cls.__name__)
-        try:
-            model = cls(**meta["params"])
-            arrays = load_arrays(directory / _ARRAYS)
-            for name in ("coef", "intercept", "platt", "thresholds", "train_priors", "priors"):
-                setattr(model, f"{name}_", arrays[name])
-            model.block_names_ = [str(b) for b in meta["blocks"]]
-            model.classes_ = np.asarray(meta["classes"], dtype=object)
-            model.multilabel_ = bool(meta["multilabel"])
-            model.config_, model.search_ = meta["config"], meta["search"]
-            model.cv_metrics_ = meta["cv_metrics"]
-        except (KeyError, TypeError) as exc:
-            raise ModelFormatError(f"{directory}: {exc} is missing or invalid") from exc
-        model.vectorizers_ = [
-            load_tfidf(directory, f"block-{i}") for i in range(len(model.block_names_))
-        ]
-        n_features = sum(len(v.vocabulary) for v in model.vectorizers_)
-        n_classes = len(model.classes_)
-        shapes = {
-            "coef": (n_features, n_classes),
-            "intercept": (n_classes,),
-            "platt": (2, n_classes),
-            "thresholds": (n_classes,),
-            "train_priors": (n_classes,),
-            "priors": (n_classes,),
-        }
-        if any(getattr(model, f"{k}_").shape != shape for k, shape in shapes.items()):
-            raise ModelFormatError(
-                f"{directory}: array shapes do not match {n_classes} classes and "
-                f"{n_features} features",
-                "the model is damaged; re-train it",
-            )
-        return model
+        from topics.classify._label_store import load
+
+        return load(cls, directory)
 
 
 def normalise(proba: np.ndarray) -> np.ndarray:

@@ -81,13 +81,13 @@ def suggest_cli(
     Example: topics themes suggest corpus.parquet --top 10
     """
     from topics.cli._common import corpus_options
-    from topics.themes import suggest
+    from topics.pipeline import suggest_for_corpus
 
     if themes_mode not in ("extend", "replace"):
         raise typer.BadParameter("must be 'extend' or 'replace'", param_hint="--themes-mode")
     with progress(quiet) as report:
         report("reading the corpus and comparing each theme's releases with the others", 0.0)
-        taxonomy, suggestions, n_tagged = suggest.suggest_for_corpus(
+        taxonomy, suggestions, n_tagged = suggest_for_corpus(
             paths or None,
             model=model,
             themes=themes,
