@@ -51,6 +51,7 @@ def train(
     out: str | Path | None = None,
     force: bool = False,
     corpus_options: Mapping[str, Any] | None = None,
+    sender_column: str | None = None,
     progress: Progress | None = None,
 ) -> Model:
     """Fit the theme classifier, one classifier per label column, and the topic model.
@@ -89,6 +90,11 @@ def train(
     priors : None, "estimate" or mapping of class to share
         Class priors of the label classifiers (see :class:`~topics.classify.LabelClassifier`);
         ``"estimate"`` estimates them on the corpus' documents without a label.
+    sender_column : str, optional
+        Column naming each release's sender (the office, the agency): the topic model keeps
+        terms explained by the senders out of topic labels and flags one-sender topics
+        (:mod:`topics.topic_model._senders`). Default: the column boilerplate was counted by
+        at ingest, else ``"source"`` (the file).
     out : path, optional
         Save the model there (:meth:`Model.save`); an existing path is refused before training
         unless ``force``.
@@ -133,6 +139,7 @@ def train(
         raise TrainingError("the corpus has no documents to train on", "check `topics ingest`")
     texts = schema.model_texts(frame)
     dates = frame[schema.DATE]
+    sender_column = _sender_column(corpus, frame, sender_column)
 
     gold = None
     n_gold = 0
@@ -204,7 +211,11 @@ def train(
             random_state=seed,
             themes={theme.id: list(theme.include) for theme in taxonomy},
         )
-        fitted_topics.fit(texts, progress=scaled(progress, 0.45, 0.95))
+        fitted_topics.fit(
+            texts,
+            progress=scaled(progress, 0.45, 0.95),
+            senders=frame[sender_column].tolist(),
+        )
         # a topic carries a theme only when enough of its releases do ("no theme" is valid)
         fitted_topics.topic_themes_ = topic_themes(
             fitted_topics.labels_,
@@ -233,6 +244,7 @@ def train(
             "label_priors": priors,
             "topic_model": bool(topic_model),
             "n_topics": n_topics,
+            "sender_column": sender_column,
         },
         "metrics": metrics,
     }
@@ -276,6 +288,18 @@ def _validate(themes: ThemeTagger, coded: Any, targets: pd.DataFrame, texts: lis
         source=source,
         seed=seed,
     )
+
+
+def _sender_column(corpus: Corpus, frame: pd.DataFrame, column: str | None) -> str:
+    """The column naming senders: ``column``, else the one boilerplate was counted by."""
+    if column is None:
+        column = corpus.report.boilerplate.get("sender_column") or schema.SOURCE
+    if column not in frame.columns:
+        raise TrainingError(
+            f"the corpus has no column {column!r} (it has: {', '.join(map(str, frame.columns))})",
+            "name one of those columns with --sender-column",
+        )
+    return column
 
 
 def _date_range(dates: pd.Series) -> list[str] | None:

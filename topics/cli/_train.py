@@ -139,6 +139,7 @@ def train_cli(
             priors=label_priors,
             out=out,
             force=force,
+            sender_column=sender_column,
             progress=report,
         )
     path = model.path

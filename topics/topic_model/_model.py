@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from topics.errors import TrainingError
 from topics.language import analysed_texts, term_texts
 from topics.progress import Progress, noop
 from topics.topic_model import _represent as rep
+from topics.topic_model import _senders
 from topics.topic_model._cluster import SilhouetteClusterer, nearest, plan, relabel, sq_dist
 from topics.topic_model._over_time import topics_over_time as _over_time
 from topics.topic_model._text import (
@@ -97,8 +99,18 @@ class TopicModel(BaseEstimator):
         self.themes = themes
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, texts: Sequence[str], progress: Progress | None = None) -> TopicModel:
-        """Fit embeddings, clusters and topic terms on ``n_documents`` texts."""
+    def fit(
+        self,
+        texts: Sequence[str],
+        progress: Progress | None = None,
+        senders: Sequence[Any] | None = None,
+    ) -> TopicModel:
+        """Fit embeddings, clusters and topic terms on ``n_documents`` texts.
+
+        ``senders`` (optional, one per text: the office or agency that sent it) keep senders
+        out of the topic terms and flag one-sender topics (see
+        :mod:`topics.topic_model._senders`).
+        """
         say = progress or noop
         originals = as_texts(texts)
         texts = analysed_texts(originals)
@@ -159,7 +171,15 @@ class TopicModel(BaseEstimator):
 
         counts = rep.class_counts(doc_terms, labels, n_topics)
         self.ctfidf_ = rep.ctfidf(counts)
-        self._describe(doc_terms, counts)
+        codes = names = None
+        if senders is not None:
+            if len(senders) != n:
+                raise ValueError(f"{len(senders)} senders for {n} texts")
+            codes, names = _senders.sender_codes(senders)
+        self._describe(doc_terms, counts, codes)
+        self.topic_senders_ = (
+            None if codes is None else _senders.topic_senders(labels, codes, names, n_topics)
+        )
         docs = rep.representative_docs(embeddings, labels, centroids)
         self.representative_docs_ = [[originals[i][:SNIPPET] for i in idx] for idx in docs]
         self.sizes_ = np.bincount(labels, minlength=n_topics).astype(np.int64)
@@ -231,21 +251,35 @@ class TopicModel(BaseEstimator):
         topics, _ = model.fit_transform(list(texts), embeddings=embeddings.copy())
         return np.asarray(topics, dtype=np.int64)
 
-    def _describe(self, doc_terms: sp.spmatrix, counts: sp.spmatrix) -> None:
+    def _describe(
+        self, doc_terms: sp.spmatrix, counts: sp.spmatrix, codes: np.ndarray | None
+    ) -> None:
         vocab = self.vectorizer_.get_feature_names_out()
         coherent = self.representation == "coherent"
-        chosen = rep.select_terms(
-            self.ctfidf_,
-            doc_terms,
-            vocab,
+        weights = self.ctfidf_
+        select = functools.partial(
+            rep.select_terms,
+            doc_presence=doc_terms,
+            vocabulary=vocab,
             top_n=self.top_n_terms,
             coherence_weight=2.0 if coherent else 0.0,
             max_topics_per_term=2 if coherent else self.ctfidf_.shape[0],
             candidates=20 if coherent else self.top_n_terms,
             counts=counts if coherent else None,
         )
+        if codes is not None:
+            weights, _ = _senders.sender_weights(weights, doc_terms, self.labels_, codes)
+        chosen = select(weights)
+        if weights is not self.ctfidf_:
+            # A topic with fewer than three terms left keeps its own (a one-sender topic).
+            short = [k for k, idx in enumerate(chosen) if len(idx) < 3]
+            if short:
+                weights = weights.copy()
+                weights[short] = self.ctfidf_[short]
+                own = select(weights)
+                chosen = [own[k] if k in short else idx for k, idx in enumerate(chosen)]
         if coherent:
-            weights = rep.stand_in_weights(self.ctfidf_, vocab, counts)
+            weights = rep.stand_in_weights(weights, vocab, counts)
             chosen = rep.label_first(chosen, weights, doc_terms, self.labels_)
         self.topic_terms_ = [[str(vocab[j]) for j in idx] for idx in chosen]
         self.topic_weights_ = [
@@ -285,21 +319,35 @@ class TopicModel(BaseEstimator):
         -------
         pandas.DataFrame
             Columns ``topic``, ``size``, ``label``, ``terms`` (list of str), ``weights`` (list of
-            float, c-TF-IDF), ``representative_docs`` (list of str, up to 3 snippets) and
-            ``themes`` (list of ``[theme_id, score]``, empty without themes).
+            float, c-TF-IDF), ``representative_docs`` (list of str, up to 3 snippets),
+            ``themes`` (list of ``[theme_id, score]``, empty without themes), and, when fitted
+            with senders, ``sender`` (the topic's main sender), ``sender_share`` (its share of
+            the topic's releases) and ``single_source`` (at least
+            :data:`~topics.topic_model._senders.SINGLE_SHARE` from one sender; the label then
+            ends with "(one sender: …)").
         """
         import pandas as pd
 
         self._check_fitted()
+        senders = getattr(self, "topic_senders_", None)
+        labels = [rep.label(t) for t in self.topic_terms_]
+        extra: dict[str, list[Any]] = {}
+        if senders is not None:
+            labels = [
+                f"{label} (one sender: {s['sender']})" if s["single_source"] else label
+                for label, s in zip(labels, senders, strict=True)
+            ]
+            extra = {key: [s[key] for s in senders] for key in senders[0]} if senders else {}
         return pd.DataFrame(
             {
                 "topic": np.arange(self.n_topics_),
                 "size": self.sizes_,
-                "label": [rep.label(t) for t in self.topic_terms_],
+                "label": labels,
                 "terms": self.topic_terms_,
                 "weights": self.topic_weights_,
                 "representative_docs": self.representative_docs_,
                 "themes": self.topic_themes_ or [[] for _ in range(self.n_topics_)],
+                **extra,
             }
         )
 

@@ -60,6 +60,7 @@ def save_model(model: Any, directory: Path) -> None:
             "topic_weights": model.topic_weights_,
             "representative_docs": model.representative_docs_,
             "topic_themes": model.topic_themes_,
+            "topic_senders": getattr(model, "topic_senders_", None),
         },
     )
 
@@ -106,6 +107,7 @@ def load_model(cls: type, directory: Path) -> Any:
         model.topic_weights_ = meta["topic_weights"]
         model.representative_docs_ = meta["representative_docs"]
         model.topic_themes_ = meta["topic_themes"]
+        model.topic_senders_ = meta.get("topic_senders")
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFormatError(
             f"{directory}: incomplete or damaged topic model ({type(exc).__name__}: {exc})",
