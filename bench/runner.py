@@ -25,6 +25,7 @@ SUITES: dict[str, str] = {
     "correct": "bench.suite_correct",
     "korean": "bench.suite_korean",
     "themes": "bench.suite_themes",
+    "scale": "bench.suite_scale",
 }
 
 #: Distributions whose versions head BENCHMARKS.md.

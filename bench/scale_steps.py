@@ -1,0 +1,165 @@
+"""Steps of the scale suite, each run in a fresh process (module-level, picklable arguments).
+
+The 100,000-release corpus is the 2006 Senate slice (19,325 releases) replicated: replica ``r``
+of a release gets the id ``<id>#r<r>`` and its date shifted by ``r`` years. Replicas are exact
+copies of the text, so they are ingested with de-duplication off (it would merge them back).
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.harness import measure, peak_rss_mb, reset_peak_rss
+
+
+def write_replicas(source: Path, target: Path, n: int) -> int:
+    """Write ``n`` releases of ``source`` (cycled, replicas re-dated and re-numbered) as JSONL."""
+    with gzip.open(source, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    written = 0
+    with open(target, "w", encoding="utf-8") as out:
+        while written < n:
+            replica, index = divmod(written, len(rows))
+            row = dict(rows[index])
+            if replica:
+                row["id"] = f"{row['id']}#r{replica}"
+                if row.get("date"):
+                    day = date.fromisoformat(row["date"][:10])
+                    row["date"] = day.replace(year=day.year + replica).isoformat()
+            out.write(json.dumps(row) + "\n")
+            written += 1
+    return written
+
+
+def ingest(source: Path, target: Path, dedup: bool, boilerplate: bool = True) -> dict[str, Any]:
+    """``load_corpus`` (senders: the ``labels`` column) then ``to_parquet``; time and peak."""
+    import topics
+
+    with measure() as m:
+        corpus = topics.load_corpus(
+            source, dedup=dedup, boilerplate=boilerplate, sender_column="labels"
+        )
+    corpus.to_parquet(target)
+    return {
+        "seconds": m.seconds,
+        "peak_mb": m.peak_mb,
+        "documents": len(corpus.documents()),
+        "boilerplate": corpus.report.boilerplate,
+        "file_mb": Path(source).stat().st_size / 1e6,
+    }
+
+
+def read_lines_baseline(source: Path) -> dict[str, Any]:
+    """The plainest reader: every line of the file through ``json.loads`` into a list."""
+    reset_peak_rss()
+    t0 = time.perf_counter()
+    with open(source, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    return {"seconds": time.perf_counter() - t0, "peak_mb": peak_rss_mb(), "rows": len(rows)}
+
+
+def train(corpus: Path, model_dir: Path) -> dict[str, Any]:
+    """``topics.train`` with the time of every step (from its progress messages), then save."""
+    import topics
+
+    frame = topics.load_corpus(corpus)
+    marks: list[tuple[str, float]] = []
+
+    def note(message: str, fraction: float | None = None) -> None:
+        if not marks or marks[-1][0] != message:
+            marks.append((message, time.perf_counter()))
+
+    with measure() as m:
+        model = topics.train(frame, seed=0, progress=note)
+    marks.append(("end", time.perf_counter()))
+    steps: dict[str, float] = {}
+    for (message, start), (_, stop) in itertools.pairwise(marks):
+        key = _step_name(message)
+        steps[key] = steps.get(key, 0.0) + stop - start
+    model.save(model_dir, force=True)
+    return {
+        "seconds": m.seconds,
+        "peak_mb": m.peak_mb,
+        "steps": steps,
+        "documents": model.manifest["corpus"]["documents"],
+    }
+
+
+def _step_name(message: str) -> str:
+    if "theme classifier" in message or message == "labelling themes":
+        return "themes"
+    if "classifier for" in message:
+        return "labels"
+    if message in ("done", "end"):
+        return "done"
+    return "topic model"
+
+
+def tfidf_svm_baseline(corpus: Path) -> dict[str, Any]:
+    """Bare TF-IDF + one linear SVM (sender = the largest sender) on the same texts."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    import topics
+
+    frame = topics.load_corpus(corpus).documents()
+    texts = topics.load_corpus(corpus).texts()
+    senders = np.asarray([str(v) for v in frame["labels"]])
+    values, counts = np.unique(senders, return_counts=True)
+    y = senders == values[np.argmax(counts)]
+    with measure() as m:
+        X = TfidfVectorizer(sublinear_tf=True, min_df=2).fit_transform(texts)
+        LinearSVC().fit(X, y)
+    return {"seconds": m.seconds, "peak_mb": m.peak_mb}
+
+
+def cold_predict(model_dir: Path, repeats: int = 3) -> dict[str, Any]:
+    """Wall time of ``topics predict "text"`` and of ``import pandas, sklearn.svm``, cold."""
+    predict = [sys.executable, "-m", "topics", "predict", "--model", str(model_dir)]
+    predict.append("Senator urges funds for levee repairs after the hurricane")
+    baseline = [sys.executable, "-c", "import pandas, sklearn.svm"]
+    out: dict[str, list[float]] = {"predict": [], "baseline": []}
+    for _ in range(repeats):
+        for key, command in (("baseline", baseline), ("predict", predict)):
+            t0 = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            out[key].append(time.perf_counter() - t0)
+    return out
+
+
+def sender_labels(corpus: Path, new: bool) -> dict[str, Any]:
+    """Fit the topic model on the 2006 slice and run the sender-label check on it.
+
+    ``new=False`` is today's path on the same releases: the stored text (no boilerplate
+    removal) and no senders given to the topic model.
+    """
+    import topics
+    from bench.sender_labels import sender_label_check
+    from topics.corpus import schema
+    from topics.themes import default_taxonomy
+    from topics.topic_model import TopicModel
+
+    loaded = topics.load_corpus(corpus, boilerplate=new)
+    docs = loaded.documents()
+    stored = [schema.document_text(t, b) for t, b in zip(docs.title, docs.text, strict=True)]
+    senders = [str(v[0]) if len(v) else "" for v in docs["labels"]]
+    themes = {theme.id: list(theme.include) for theme in default_taxonomy()}
+    with measure() as m:
+        model = TopicModel(random_state=0, themes=themes).fit(
+            schema.model_texts(docs), senders=senders if new else None
+        )
+    info = model.topic_info()
+    result = sender_label_check(info, stored, senders)
+    result["seconds"] = m.seconds
+    result["n_topics"] = int(model.n_topics_)
+    result["largest"] = info.sort_values("size", ascending=False)["label"].head(30).tolist()
+    return result
