@@ -254,10 +254,17 @@ def load_corpus(
     report = IngestReport(files=[str(f) for f in files])
     results = []
     for number, path in enumerate(files):
+        within = None
         if progress is not None:
             progress(f"reading {path.name}", number / len(files))
+
+            def within(fraction: float, number: int = number, name: str = path.name) -> None:
+                progress(f"reading {name} ({fraction:.0%})", (number + fraction) / len(files))
+
         results.append(
-            read_file(path, mapping, encoding=encoding, format=format, fix_text=fix_text)
+            read_file(
+                path, mapping, encoding=encoding, format=format, fix_text=fix_text, progress=within
+            )
         )
     frame = build_frame(
         results,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,15 +91,23 @@ def read_file(
     encoding: str | None,
     format: str | None,
     fix_text: bool = True,
+    progress: Callable[[float], None] | None = None,
 ) -> FileRecords:
     """Read one file into records, whatever its format.
 
     With ``fix_text``, mojibake in titles, texts and categories is repaired (ftfy) before
-    cleaning, and the repaired records are counted in ``repaired``.
+    cleaning, and the repaired records are counted in ``repaired``. UTF-8 JSON Lines are
+    streamed (:mod:`topics.corpus.stream`), telling ``progress`` the share of the file read.
     """
     fmt = format or format_of(path) or "txt"
     if fmt not in FORMATS:
         raise CorpusError(f"unknown format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
+    if fmt == "jsonl" and encoding in (None, "utf-8", "utf8", "UTF-8"):
+        from topics.corpus.stream import stream_jsonl
+
+        streamed = stream_jsonl(path, mapping, fix_text=fix_text, progress=progress)
+        if streamed is not None:
+            return streamed
     data = read_bytes(path)
     if fmt == "parquet":
         return _read_table(path, _read_parquet(path, data), mapping, fix_text=fix_text)
@@ -230,12 +239,21 @@ def _read_json(path: Path, text: str, mapping: Mapping, *, fix_text: bool) -> Fi
             positions.append(number)
         else:
             rejected.append((number, "json", f"not a JSON object ({type(item).__name__})"))
-    return _from_rows(path, rows, positions, rejected, mapping, fix_text)
+    return records_from_rows(path, rows, positions, rejected, mapping, fix_text)
 
 
 def _read_jsonl(path: Path, text: str, mapping: Mapping, *, fix_text: bool) -> FileRecords:
-    rows, positions, rejected = [], [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    rejected: list[tuple[int, str, str]] = []
+    pairs = list(jsonl_rows(enumerate(text.splitlines(), start=1), rejected))
+    rows, positions = [row for _, row in pairs], [number for number, _ in pairs]
+    return records_from_rows(path, rows, positions, rejected, mapping, fix_text)
+
+
+def jsonl_rows(
+    lines: Iterable[tuple[int, str]], rejected: list[tuple[int, str, str]]
+) -> Iterator[tuple[int, dict]]:
+    """(line number, object) of every JSON object line; other lines are added to ``rejected``."""
+    for number, line in lines:
         if not line.strip():
             continue
         try:
@@ -249,12 +267,10 @@ def _read_jsonl(path: Path, text: str, mapping: Mapping, *, fix_text: bool) -> F
         if not isinstance(row, dict):
             rejected.append((number, "json", f"not a JSON object ({type(row).__name__})"))
             continue
-        rows.append(row)
-        positions.append(number)
-    return _from_rows(path, rows, positions, rejected, mapping, fix_text)
+        yield number, row
 
 
-def _from_rows(
+def records_from_rows(
     path: Path,
     rows: list[dict],
     positions: list[int],
