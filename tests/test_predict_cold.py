@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import topics
-from topics.cli._common import default_seeds
+from topics.corpus import default_seeds
 
 HEAVY = ("bertopic", "umap", "hdbscan", "numba", "plotly", "pynndescent")
 
