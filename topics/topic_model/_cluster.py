@@ -179,3 +179,47 @@ def sq_dist(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
 
 def nearest(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     return np.argmin(sq_dist(x, centroids), axis=1).astype(np.int64)
+
+
+def run_bertopic(
+    texts: list[str],
+    embeddings: np.ndarray,
+    embedder: Any,
+    reducer: Any,
+    clusterer: Any,
+    stops: list[str] | None,
+    *,
+    ngram_range: tuple[int, int],
+    seed_topic_list: list[list[str]] | None,
+    top_n: int,
+) -> np.ndarray:
+    """BERTopic's clustering of ``embeddings`` with ``reducer`` and ``clusterer``: raw topic ids."""
+    import copy
+
+    from bertopic import BERTopic
+    from bertopic.backend import BaseEmbedder
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from topics.topic_model._text import TOKEN_PATTERN
+
+    class _Backend(BaseEmbedder):
+        def embed(self, documents, verbose=False):
+            return embedder.transform(list(documents))
+
+    model = BERTopic(
+        embedding_model=_Backend(),
+        umap_model=reducer,
+        hdbscan_model=clusterer,
+        vectorizer_model=CountVectorizer(
+            stop_words=stops, ngram_range=ngram_range, token_pattern=TOKEN_PATTERN
+        ),
+        ctfidf_model=ClassTfidfTransformer(),
+        seed_topic_list=copy.deepcopy(seed_topic_list),
+        top_n_words=top_n,
+        calculate_probabilities=False,
+        verbose=False,
+    )
+    # BERTopic's guided mode edits the embeddings in place: give it a copy.
+    topics, _ = model.fit_transform(list(texts), embeddings=embeddings.copy())
+    return np.asarray(topics, dtype=np.int64)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from topics.errors import TrainingError
@@ -17,10 +14,17 @@ from topics.language import analysed_texts, term_texts
 from topics.progress import Progress, noop
 from topics.topic_model import _represent as rep
 from topics.topic_model import _senders
-from topics.topic_model._cluster import SilhouetteClusterer, nearest, plan, relabel, sq_dist
+from topics.topic_model._cluster import (
+    SilhouetteClusterer,
+    nearest,
+    plan,
+    relabel,
+    run_bertopic,
+    sq_dist,
+)
+from topics.topic_model._describe import describe
 from topics.topic_model._over_time import topics_over_time as _over_time
 from topics.topic_model._text import (
-    TOKEN_PATTERN,
     as_texts,
     fit_term_vectorizer,
     make_embedder,
@@ -145,7 +149,17 @@ class TopicModel(BaseEstimator):
         path, reducer, clusterer, settings = plan(
             n, self.n_topics, self.min_topic_size, self.random_state
         )
-        raw = self._run_bertopic(texts, embeddings, reducer, clusterer, stops)
+        raw = run_bertopic(
+            texts,
+            embeddings,
+            self.embedder_,
+            reducer,
+            clusterer,
+            stops,
+            ngram_range=tuple(self.term_ngram_range),
+            seed_topic_list=self.seed_topic_list,
+            top_n=self.top_n_terms,
+        )
         if path == "umap-hdbscan" and len(set(raw.tolist()) - {-1}) < 2:
             fallback = SilhouetteClusterer(2, 15, random_state=self.random_state).fit(embeddings)
             raw = fallback.labels_
@@ -176,7 +190,16 @@ class TopicModel(BaseEstimator):
             if len(senders) != n:
                 raise ValueError(f"{len(senders)} senders for {n} texts")
             codes, names = _senders.sender_codes(senders)
-        self._describe(doc_terms, counts, codes)
+        self.topic_terms_, self.topic_weights_ = describe(
+            self.ctfidf_,
+            doc_terms,
+            counts,
+            self.vectorizer_.get_feature_names_out(),
+            labels,
+            codes,
+            top_n=self.top_n_terms,
+            coherent=self.representation == "coherent",
+        )
         self.topic_senders_ = (
             None if codes is None else _senders.topic_senders(labels, codes, names, n_topics)
         )
@@ -219,72 +242,6 @@ class TopicModel(BaseEstimator):
             raise ValueError(
                 f"representation must be 'coherent' or 'ctfidf', got {self.representation!r}"
             )
-
-    def _run_bertopic(self, texts, embeddings, reducer, clusterer, stops) -> np.ndarray:
-        from bertopic import BERTopic
-        from bertopic.backend import BaseEmbedder
-        from bertopic.vectorizers import ClassTfidfTransformer
-        from sklearn.feature_extraction.text import CountVectorizer
-
-        embedder = self.embedder_
-
-        class _Backend(BaseEmbedder):
-            def embed(self, documents, verbose=False):
-                return embedder.transform(list(documents))
-
-        model = BERTopic(
-            embedding_model=_Backend(),
-            umap_model=reducer,
-            hdbscan_model=clusterer,
-            vectorizer_model=CountVectorizer(
-                stop_words=stops,
-                ngram_range=tuple(self.term_ngram_range),
-                token_pattern=TOKEN_PATTERN,
-            ),
-            ctfidf_model=ClassTfidfTransformer(),
-            seed_topic_list=copy.deepcopy(self.seed_topic_list),
-            top_n_words=self.top_n_terms,
-            calculate_probabilities=False,
-            verbose=False,
-        )
-        # BERTopic's guided mode edits the embeddings in place: give it a copy.
-        topics, _ = model.fit_transform(list(texts), embeddings=embeddings.copy())
-        return np.asarray(topics, dtype=np.int64)
-
-    def _describe(
-        self, doc_terms: sp.spmatrix, counts: sp.spmatrix, codes: np.ndarray | None
-    ) -> None:
-        vocab = self.vectorizer_.get_feature_names_out()
-        coherent = self.representation == "coherent"
-        weights = self.ctfidf_
-        select = functools.partial(
-            rep.select_terms,
-            doc_presence=doc_terms,
-            vocabulary=vocab,
-            top_n=self.top_n_terms,
-            coherence_weight=2.0 if coherent else 0.0,
-            max_topics_per_term=2 if coherent else self.ctfidf_.shape[0],
-            candidates=20 if coherent else self.top_n_terms,
-            counts=counts if coherent else None,
-        )
-        if codes is not None:
-            weights, _ = _senders.sender_weights(weights, doc_terms, self.labels_, codes)
-        chosen = select(weights)
-        if weights is not self.ctfidf_:
-            # A topic with fewer than three terms left keeps its own (a one-sender topic).
-            short = [k for k, idx in enumerate(chosen) if len(idx) < 3]
-            if short:
-                weights = weights.copy()
-                weights[short] = self.ctfidf_[short]
-                own = select(weights)
-                chosen = [own[k] if k in short else idx for k, idx in enumerate(chosen)]
-        if coherent:
-            weights = rep.stand_in_weights(weights, vocab, counts)
-            chosen = rep.label_first(chosen, weights, doc_terms, self.labels_)
-        self.topic_terms_ = [[str(vocab[j]) for j in idx] for idx in chosen]
-        self.topic_weights_ = [
-            [float(self.ctfidf_[k, j]) for j in idx] for k, idx in enumerate(chosen)
-        ]
 
     # --------------------------------------------------------------- prediction
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -329,15 +286,9 @@ class TopicModel(BaseEstimator):
         import pandas as pd
 
         self._check_fitted()
-        senders = getattr(self, "topic_senders_", None)
-        labels = [rep.label(t) for t in self.topic_terms_]
-        extra: dict[str, list[Any]] = {}
-        if senders is not None:
-            labels = [
-                f"{label} (one sender: {s['sender']})" if s["single_source"] else label
-                for label, s in zip(labels, senders, strict=True)
-            ]
-            extra = {key: [s[key] for s in senders] for key in senders[0]} if senders else {}
+        labels, extra = _senders.sender_columns(
+            [rep.label(t) for t in self.topic_terms_], getattr(self, "topic_senders_", None)
+        )
         return pd.DataFrame(
             {
                 "topic": np.arange(self.n_topics_),

@@ -164,3 +164,16 @@ def topic_senders(
             }
         )
     return out
+
+
+def sender_columns(
+    labels: list[str], senders: list[dict[str, Any]] | None
+) -> tuple[list[str], dict[str, list[Any]]]:
+    """Topic labels with "(one sender: …)" on single-source topics, and the sender columns."""
+    if senders is None:
+        return labels, {}
+    labels = [
+        f"{label} (one sender: {s['sender']})" if s["single_source"] else label
+        for label, s in zip(labels, senders, strict=True)
+    ]
+    return labels, ({key: [s[key] for s in senders] for key in senders[0]} if senders else {})
