@@ -74,15 +74,15 @@ def train(corpus: Path, model_dir: Path) -> dict[str, Any]:
     marks: list[tuple[str, float]] = []
 
     def note(message: str, fraction: float | None = None) -> None:
-        if not marks or marks[-1][0] != message:
-            marks.append((message, time.perf_counter()))
+        step = _step_name(message)  # sub-step messages (None) stay in the step they are in
+        if step is not None and (not marks or marks[-1][0] != step):
+            marks.append((step, time.perf_counter()))
 
     with measure() as m:
         model = topics.train(frame, seed=0, progress=note)
-    marks.append(("end", time.perf_counter()))
+    marks.append(("done", time.perf_counter()))
     steps: dict[str, float] = {}
-    for (message, start), (_, stop) in itertools.pairwise(marks):
-        key = _step_name(message)
+    for (key, start), (_, stop) in itertools.pairwise(marks):
         steps[key] = steps.get(key, 0.0) + stop - start
     model.save(model_dir, force=True)
     return {
@@ -93,14 +93,19 @@ def train(corpus: Path, model_dir: Path) -> dict[str, Any]:
     }
 
 
-def _step_name(message: str) -> str:
-    if "theme classifier" in message or message == "labelling themes":
+def _step_name(message: str) -> str | None:
+    """The train step a progress message of :func:`topics.train` opens (None: a sub-step)."""
+    if message == "reading the corpus":
+        return "reading"
+    if "theme tagger" in message or "measuring the tagger" in message:
         return "themes"
     if "classifier for" in message:
         return "labels"
-    if message in ("done", "end"):
+    if message == "fitting the topic model":
+        return "topic model"
+    if message in ("done", "saving the model"):
         return "done"
-    return "topic model"
+    return None
 
 
 def tfidf_svm_baseline(corpus: Path) -> dict[str, Any]:

@@ -56,3 +56,19 @@ def test_sender_label_check_counts_names_states_furniture_and_concentration():
     assert result["share"] == 4 / 5
     assert result["share_unflagged"] == 3 / 5 and result["flagged"] == 1
     assert set(result["examples"]) == {"a", "c", "d", "e"}
+
+
+def test_train_steps_follow_the_top_level_messages():
+    names = [
+        scale_steps._step_name(m)
+        for m in (
+            "reading the corpus",
+            "training the theme tagger",
+            "matching the taxonomy's phrases",
+            "training the classifier for 'labels'",
+            "fitting the topic model",
+            "Clustering",
+            "done",
+        )
+    ]
+    assert names == ["reading", "themes", None, "labels", "topic model", None, "done"]
