@@ -26,6 +26,7 @@ SUITES: dict[str, str] = {
     "korean": "bench.suite_korean",
     "themes": "bench.suite_themes",
     "scale": "bench.suite_scale",
+    "update": "bench.suite_update",
 }
 
 #: Distributions whose versions head BENCHMARKS.md.

@@ -19,6 +19,7 @@ runner = CliRunner()
 CALLS = {
     "ingest": ("topics.pipeline", "ingest"),
     "train": ("topics.training", "train"),
+    "update": ("topics.updating", "update"),
     "predict": ("topics.pipeline", "predict"),
     "evaluate": ("topics.evaluate", "evaluate_model"),
     "info": ("topics.model", "load"),
@@ -74,6 +75,7 @@ def test_each_command_makes_its_one_call(command, model_dir, tmp_path, monkeypat
     args = {
         "ingest": ["ingest", str(SEEDS), "-o", str(tmp_path / "c.parquet"), "--no-list"],
         "train": ["train", str(SEEDS), "--no-topics", "--out", str(tmp_path / "m"), "-q"],
+        "update": ["update", str(model_dir), str(SEEDS), "--out", str(tmp_path / "u"), "-q"],
         "predict": ["predict", "--model", str(model_dir), "Steel safeguard quotas extended"],
         "evaluate": ["evaluate", "--model", str(model_dir), "--json"],  # its topics' NPMI
         "info": ["info", str(model_dir)],

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from topics.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["ingest", "train", "predict", "evaluate", "info", "report", "label"]
+COMMANDS = ["ingest", "train", "update", "predict", "evaluate", "info", "report", "label"]
 runner = CliRunner()
 
 

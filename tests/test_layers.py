@@ -15,7 +15,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "topics"
 #: swaps; _manifest: what a model manifest is).
 #: ``predictions`` (the type) comes before ``model``, which returns it; ``trends`` needs only
 #: predictions; ``evaluate`` uses the trend statistics (error rates) and the model;
-#: ``training`` measures the tagger with ``evaluate``; ``pipeline`` and ``annotate`` run a
+#: ``releases`` (what a model was trained on) and ``lineage`` (stable topic ids) are parts of a
+#: model; ``training`` measures the tagger with ``evaluate``; ``updating`` refits a model as
+#: ``training`` fits it; ``pipeline`` and ``annotate`` run a
 #: model over a corpus; ``cli`` is the shell over all.
 LAYERS = [
     [
@@ -33,16 +35,21 @@ LAYERS = [
     ["corpus"],
     ["themes", "embed"],
     ["classify", "topic_model"],
-    ["predictions"],
+    ["predictions", "releases", "lineage"],
     ["model"],
     ["trends"],
     ["evaluate"],
-    ["training"],
+    ["training", "updating"],
     ["report"],
     ["pipeline", "annotate"],
     ["cli"],
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+#: The backward imports allowed, each with its reason: (module, imported module) → why.
+BACKWARD = {
+    ("model.py", "topics.updating"): "Model.update, the method form of topics.update (issue 15): "
+    "a lazy import in that one method, the model's own code does not use it",
+}
 #: The package's entry points: the lazy public API and ``python -m topics``.
 ENTRY_POINTS = {"__init__", "__main__"}
 
@@ -81,10 +88,11 @@ def test_no_import_from_a_later_step(path: Path):
     own = path.relative_to(PACKAGE).parts[0].removesuffix(".py")
     if own in ENTRY_POINTS:
         return
+    rel = path.relative_to(PACKAGE).as_posix()
     later = [
         f"line {line}: {name} ({step(name)} comes after {own})"
         for line, name in imports(path)
-        if RANK.get(step(name), -1) > RANK[own]
+        if RANK.get(step(name), -1) > RANK[own] and (rel, name) not in BACKWARD
     ]
     assert not later, "\n".join(later)
 

@@ -159,6 +159,8 @@ def test_every_saved_json_has_the_common_header(tmp_path):
         "topic_model/topic_model.json": ("topics.topic_model", 2),
         "topic_model/embedder/embedder.json": ("topics.embedder.local", 2),
         "topic_model/embedder/tfidf.json": ("topics.tfidf", 1),
+        "releases/releases.json": ("topics.releases", 1),
+        "lineage/lineage.json": ("topics.lineage", 1),
     }
     classifier = json.loads((path / "themes/classifier.json").read_text("utf-8"))
     assert classifier["params"]["taxonomy"] is None  # the taxonomy is saved once

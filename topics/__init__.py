@@ -4,6 +4,7 @@ The public API, one call per CLI command::
 
     corpus = topics.ingest("seeds/", out="corpus.parquet")          # topics ingest
     model = topics.train(corpus, out="models/default")              # topics train
+    topics.update("models/default", "new/", out="models/next")     # topics update
     topics.predict(["Korea expands rare earth reserves"]).to_frame()  # topics predict
     topics.evaluate_model(model, corpus, label_columns=["category"])  # topics evaluate
     model = topics.load("models/default")                           # topics info
@@ -24,6 +25,7 @@ _EXPORTS = {
     "load_corpus": "topics.corpus",
     "Corpus": "topics.corpus",
     "train": "topics.training",
+    "update": "topics.updating",
     "load": "topics.model",
     "Model": "topics.model",
     "Predictions": "topics.predictions",
@@ -62,6 +64,7 @@ __all__ = [
     "predict",
     "suggest_for_corpus",
     "train",
+    "update",
 ]
 
 if TYPE_CHECKING:
@@ -74,6 +77,7 @@ if TYPE_CHECKING:
     from topics.predictions import Predictions
     from topics.themes import Taxonomy, default_taxonomy
     from topics.training import train
+    from topics.updating import update
 
 
 def __getattr__(name: str) -> Any:

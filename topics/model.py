@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
     from topics.classify import LabelClassifier, ThemeTagger
     from topics.corpus import Corpus
+    from topics.lineage import TopicLineage
     from topics.predictions import Predictions
+    from topics.releases import Releases
     from topics.themes import Taxonomy
     from topics.topic_model import TopicModel
 
@@ -46,6 +48,10 @@ class Model:
         Provenance and metrics; written as ``manifest.json``.
     path : Path or None
         Where the model was loaded from or last saved to.
+    releases : Releases or None
+        The releases it was trained on (see :mod:`topics.releases`), kept for :meth:`update`.
+    lineage : TopicLineage or None
+        Stable topic ids and the history of topics across updates (see :mod:`topics.lineage`).
     """
 
     taxonomy: Taxonomy
@@ -54,6 +60,8 @@ class Model:
     topic_model: TopicModel | None = None
     manifest: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    releases: Releases | None = None
+    lineage: TopicLineage | None = None
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -122,19 +130,26 @@ class Model:
             topic_ids, _ = self.topic_model.transform(texts)
             info = self.topic_model.topic_info()
             labels = info["label"].to_numpy()
-            topic_ids = np.where(unknown, -1, np.asarray(topic_ids, dtype=int))
-            topics = pd.Series(topic_ids, index=index)
-            shown = np.asarray(labels[topic_ids] if len(texts) else [], dtype=object)
+            stable = self._stable_ids(info["topic"].to_numpy())
+            raw = np.asarray(topic_ids, dtype=int)
+            topics = pd.Series(
+                np.where(unknown, -1, stable[raw] if len(texts) else raw), index=index, dtype=int
+            )
+            shown = np.asarray(labels[raw] if len(texts) else [], dtype=object)
             shown[unknown] = UNKNOWN_TOPIC
             topic_labels = pd.Series(shown, index=index)
             topic_info = pd.DataFrame(
                 {
-                    "topic": info["topic"].astype(int),
+                    "topic": stable,
                     "label": info["label"].astype(str),
                     "size": info["size"].astype(int),
                     "terms": info["terms"].map(list),
                 }
             )
+            if self.lineage is not None:
+                from topics.lineage import lineage_columns
+
+                topic_info = lineage_columns(topic_info, self.lineage)
         predicted: dict[str, Any] = {}
         label_probs: dict[str, Any] = {}
         for column, clf in self.labels.items():
@@ -154,6 +169,23 @@ class Model:
             unknown=pd.Series(unknown, index=index),
             theme_evidence=why,
         )
+
+    def _stable_ids(self, numbers):
+        """Stable topic ids of the topic model's topic numbers (see :mod:`topics.lineage`)."""
+        import numpy as np
+
+        numbers = np.asarray(numbers, dtype=np.int64)
+        return numbers if self.lineage is None else self.lineage.stable(numbers)
+
+    def update(self, corpus: Corpus, **options: Any):
+        """Learn from new releases, keeping the topics' identity (:func:`topics.update`).
+
+        Returns an :class:`~topics.updating.UpdateResult`; ``result.model`` is the updated
+        model (this model is never modified).
+        """
+        from topics.updating import update
+
+        return update(self, corpus, **options)
 
     def topics_over_time(self, corpus: Corpus | pd.DataFrame, freq: str = "quarter"):
         """Per-period topic shares for a corpus (duplicates counted once, undated left out)."""
@@ -176,6 +208,13 @@ class Model:
             writers[f"label-{column}"] = clf.save
         if self.topic_model is not None:
             writers["topic_model"] = self.topic_model.save
+        if self.releases is not None:
+            from topics.releases import save_releases
+
+            releases = self.releases
+            writers["releases"] = lambda directory: save_releases(releases, directory)
+        if self.lineage is not None:
+            writers["lineage"] = self.lineage.save
         manifest = {k: v for k, v in self.manifest.items() if k not in _DERIVED_KEYS}
         manifest["label_columns"] = list(self.labels)
         self.path = save_directory(Path(path), writers, manifest, force=force)
@@ -223,8 +262,17 @@ def load(path: str | Path) -> Model:
             for column in manifest.get("label_columns", [])
         }
         topic_model = TopicModel.load(root / "topic_model") if "topic_model" in components else None
+        releases = lineage = None
+        if "releases" in components:
+            from topics.releases import load_releases
+
+            releases = load_releases(root / "releases")
+        if "lineage" in components:
+            from topics.lineage import TopicLineage
+
+            lineage = TopicLineage.load(root / "lineage")
     warn_on_drift(path, manifest.get("versions", {}))
-    return Model(taxonomy, themes, labels, topic_model, manifest, path)
+    return Model(taxonomy, themes, labels, topic_model, manifest, path, releases, lineage)
 
 
 def as_model(model: Model | str | Path) -> Model:

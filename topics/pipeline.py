@@ -205,6 +205,23 @@ def _model_info(model: Model) -> dict[str, Any]:
         "seed": manifest.get("seed"),
         "corpus": manifest.get("corpus", {}),
         "parameters": manifest.get("parameters", {}),
+        **_lineage_info(manifest.get("lineage")),
+    }
+
+
+def _lineage_info(lineage: dict | None) -> dict[str, Any]:
+    """The latest update of an updated model (parent, what was added, when), for the report."""
+    if not lineage:
+        return {}
+    return {
+        "update": {
+            "generation": lineage.get("generation"),
+            "updated": lineage.get("updated"),
+            "parent": (lineage.get("parent") or {}).get("path"),
+            "added releases": (lineage.get("added") or {}).get("releases"),
+            "added dates": (lineage.get("added") or {}).get("date_range"),
+            "topics": lineage.get("topics"),
+        }
     }
 
 

@@ -250,7 +250,24 @@ def train(
     }
     if validation is not None:
         manifest["validation"] = validation
-    model = Model(taxonomy, theme_classifier, labels, fitted_topics, manifest)
+    from topics.lineage import TopicLineage
+    from topics.releases import release_table
+
+    releases = release_table(  # kept with the model for topics.update
+        ids.tolist(),
+        dates,
+        frame[schema.TITLE].tolist(),
+        texts,
+        pd.DataFrame(np.nan if gold is None else gold, index=ids, columns=taxonomy.ids),
+        frame[sender_column].tolist(),
+        {column: frame[column].tolist() for column in label_columns},
+        {column: frame[column].tolist() for column in context_columns if label_columns},
+        None if fitted_topics is None else fitted_topics.__dict__.pop("training_embeddings_"),
+    )
+    lineage = None if fitted_topics is None else TopicLineage.root(fitted_topics, dates)
+    model = Model(
+        taxonomy, theme_classifier, labels, fitted_topics, manifest, None, releases, lineage
+    )
     if out is not None:
         progress("saving the model", 0.98)
         model.save(out, force=force)

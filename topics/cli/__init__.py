@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from topics.cli import _ingest, _label, _predict, _report, _themes, _train
+from topics.cli import _ingest, _label, _predict, _report, _themes, _train, _update
 
 app = typer.Typer(
     name="topics",
@@ -20,7 +20,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for module in (_ingest, _train, _predict, _report, _label, _themes):
+for module in (_ingest, _train, _update, _predict, _report, _label, _themes):
     module.register(app)
 
 

@@ -142,6 +142,7 @@ def build_context(
         "forest_figure": forest["id"] if forest else None,
         "theme_changes": changes,
         "emerging": ranked(tables.themes.emerging),
+        "latest": tables.latest or {"period": None},
         "declining": ranked(tables.themes.declining),
         "topics": topic_section,
         "period_terms": tables.period_terms,

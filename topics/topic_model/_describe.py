@@ -68,3 +68,49 @@ def describe(
     terms = [[str(vocabulary[j]) for j in idx] for idx in chosen]
     term_weights = [[float(ctfidf[k, j]) for j in idx] for k, idx in enumerate(chosen)]
     return terms, term_weights
+
+
+def set_topics(model, embeddings, doc_terms, labels, centroids, originals, senders) -> None:
+    """Set every fitted attribute of ``model`` that follows from its topics' releases.
+
+    Terms and c-TF-IDF, sender shares, representative releases, sizes and theme phrases of
+    ``n_topics = len(centroids)`` topics, given each release's ``embeddings``, ``doc_terms``,
+    topic (``labels``), original text and sender (``senders``: one per release, or None).
+    Used by ``TopicModel.fit`` and by the refits of ``topics update``.
+    """
+    from topics.topic_model._model import SNIPPET
+
+    n_topics = len(centroids)
+    model.labels_ = labels = np.asarray(labels, dtype=np.int64)
+    model.centroids_ = centroids
+    model.n_topics_ = n_topics
+    counts = rep.class_counts(doc_terms, labels, n_topics)
+    model.ctfidf_ = rep.ctfidf(counts)
+    codes = names = None
+    if senders is not None:
+        if len(senders) != len(labels):
+            raise ValueError(f"{len(senders)} senders for {len(labels)} texts")
+        codes, names = _senders.sender_codes(senders)
+    model.topic_terms_, model.topic_weights_ = describe(
+        model.ctfidf_,
+        doc_terms,
+        counts,
+        model.vectorizer_.get_feature_names_out(),
+        labels,
+        codes,
+        top_n=model.top_n_terms,
+        coherent=model.representation == "coherent",
+    )
+    model.topic_senders_ = (
+        None if codes is None else _senders.topic_senders(labels, codes, names, n_topics)
+    )
+    docs = rep.representative_docs(embeddings, labels, centroids)
+    model.representative_docs_ = [[originals[i][:SNIPPET] for i in idx] for idx in docs]
+    model.sizes_ = np.bincount(labels, minlength=n_topics).astype(np.int64)
+    model.topic_themes_ = None
+    if model.themes:
+        table = model.map_topics_to_themes(model.themes)
+        model.topic_themes_ = [
+            [[r.theme, float(r.score)] for r in table[table.topic == k].itertuples()]
+            for k in range(n_topics)
+        ]

@@ -22,7 +22,7 @@ from topics.topic_model._cluster import (
     run_bertopic,
     sq_dist,
 )
-from topics.topic_model._describe import describe
+from topics.topic_model._describe import set_topics
 from topics.topic_model._over_time import topics_over_time as _over_time
 from topics.topic_model._text import (
     as_texts,
@@ -179,33 +179,9 @@ class TopicModel(BaseEstimator):
         outliers = labels < 0
         if outliers.any():
             labels[outliers] = nearest(embeddings[outliers], centroids)
-        self.labels_ = labels
-        self.centroids_ = centroids
-        self.n_topics_ = n_topics
-
-        counts = rep.class_counts(doc_terms, labels, n_topics)
-        self.ctfidf_ = rep.ctfidf(counts)
-        codes = names = None
-        if senders is not None:
-            if len(senders) != n:
-                raise ValueError(f"{len(senders)} senders for {n} texts")
-            codes, names = _senders.sender_codes(senders)
-        self.topic_terms_, self.topic_weights_ = describe(
-            self.ctfidf_,
-            doc_terms,
-            counts,
-            self.vectorizer_.get_feature_names_out(),
-            labels,
-            codes,
-            top_n=self.top_n_terms,
-            coherent=self.representation == "coherent",
-        )
-        self.topic_senders_ = (
-            None if codes is None else _senders.topic_senders(labels, codes, names, n_topics)
-        )
-        docs = rep.representative_docs(embeddings, labels, centroids)
-        self.representative_docs_ = [[originals[i][:SNIPPET] for i in idx] for idx in docs]
-        self.sizes_ = np.bincount(labels, minlength=n_topics).astype(np.int64)
+        #: The training embeddings, for whoever keeps them (``topics.update``); never saved.
+        self.training_embeddings_ = embeddings.astype(np.float32)
+        set_topics(self, embeddings, doc_terms, labels, centroids, originals, senders)
         agreement = float(np.mean(nearest(embeddings, centroids) == labels))
         self.fit_info_ = {
             "n_documents": n,
@@ -218,13 +194,6 @@ class TopicModel(BaseEstimator):
             f"softmax(-squared distance / {TEMPERATURE})",
             "train_transform_agreement": agreement,
         }
-        self.topic_themes_ = None
-        if self.themes:
-            table = self.map_topics_to_themes(self.themes)
-            self.topic_themes_ = [
-                [[r.theme, float(r.score)] for r in table[table.topic == k].itertuples()]
-                for k in range(n_topics)
-            ]
         say("Topic model fitted", 1.0)
         return self
 

@@ -33,6 +33,15 @@ def _table_to_json(frame: pd.DataFrame) -> dict:
     return {"columns": [str(c) for c in frame.columns], "values": values}
 
 
+_LINEAGE_COLUMNS = ("status", "born", "first_date", "last_date")
+
+
+def _plain(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
 def _table_from_json(data: dict, freq: str) -> pd.DataFrame:
     import pandas as pd
 
@@ -78,10 +87,17 @@ def save_summary(summary: TrendSummary, directory: Path) -> None:
             "label": [str(v) for v in info["label"]],
             "size": [int(v) for v in info["size"]],
             "terms": [[str(t) for t in v] for v in info["terms"]],
+            **{  # the lineage of an updated model's topics (topics.lineage), when present
+                key: [_plain(v) for v in info[key]]
+                for key in _LINEAGE_COLUMNS
+                if key in info.columns
+            },
         },
         "quality": quality,
         "tables": {name: _table_to_json(getattr(summary, name)) for name in _TABLES},
     }
+    if summary.topic_top_period is not None:
+        data["tables"]["topic_top_period"] = _table_to_json(summary.topic_top_period)
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)  # key order kept: it is shown
     (Path(directory) / SUMMARY_FILE).write_text(text + "\n", "utf-8")
 
@@ -107,6 +123,8 @@ def load_summary(directory: Path) -> TrendSummary:
         for key in ("first_date", "last_date"):
             quality[key] = None if quality[key] is None else pd.Timestamp(quality[key])
         tables = {name: _table_from_json(data["tables"][name], freq) for name in _TABLES}
+        if "topic_top_period" in data["tables"]:
+            tables["topic_top_period"] = _table_from_json(data["tables"]["topic_top_period"], freq)
         return TrendSummary(
             freq=freq,
             theme_ids=list(data["theme_ids"]),

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 #: Representative releases kept per theme, and per theme and period.
 REPRESENTATIVES = 5
 REPRESENTATIVES_PER_PERIOD = 1
+#: Latest releases kept per topic and period.
+TOPIC_RELEASES_PER_PERIOD = 3
 DOC_COLUMNS = ["id", "title", "date", "source", "snippet"]
 
 
@@ -55,6 +57,10 @@ class TrendSummary:
     quality : dict
         Row, duplicate, undated and date-provenance counts, first and last date, sources and
         categories seen.
+    topic_top_period : DataFrame or None
+        The latest releases of each topic in each period (``series`` = topic id, ``key`` =
+        period, ``score`` = date as seconds, and the release columns), at most
+        :data:`TOPIC_RELEASES_PER_PERIOD` each: the releases behind a topic's newest count.
     """
 
     freq: str
@@ -69,6 +75,7 @@ class TrendSummary:
     top_overall: pd.DataFrame
     top_period: pd.DataFrame
     quality: dict = field(default_factory=dict)
+    topic_top_period: pd.DataFrame | None = None
 
 
 def _docs(corpus: pd.DataFrame, rows: np.ndarray) -> dict[str, list]:
@@ -180,7 +187,10 @@ def summarize(
     everything = pd.DataFrame({"all": np.ones(len(corpus), dtype=bool)})
     all_counts = period_counts(dates, everything, freq)
     theme_counts = period_counts(dates, labels, freq)
-    topic_ids = sorted(set(topics.tolist()) | set(topic_info["topic"].astype(int)))
+    current = topic_info
+    if "status" in topic_info.columns:  # retired topics (topics.lineage) hold no release now
+        current = topic_info[topic_info["status"] != "retired"]
+    topic_ids = sorted(set(topics.tolist()) | set(current["topic"].astype(int)))
     topic_counts = period_counts(
         dates, pd.DataFrame({str(k): (topics == k).to_numpy() for k in topic_ids}), freq
     )
@@ -208,6 +218,15 @@ def summarize(
         ["series", "key"],
         REPRESENTATIVES_PER_PERIOD,
     )
+    stamps = (dates - pd.Timestamp(0)).dt.total_seconds()  # latest first; NaN when undated
+    topic_scores = pd.DataFrame({str(k): stamps.to_numpy() for k in topic_ids})
+    topic_top = _top(
+        topic_scores,
+        pd.DataFrame({str(k): (topics == k).to_numpy() for k in topic_ids}),
+        corpus,
+        periods.astype(object),
+        TOPIC_RELEASES_PER_PERIOD,
+    )
     return TrendSummary(
         freq=freq,
         theme_ids=theme_ids,
@@ -221,6 +240,7 @@ def summarize(
         top_overall=top_overall,
         top_period=top_period,
         quality=_quality(all_rows, corpus, dates),
+        topic_top_period=_merge_top([topic_top], ["series", "key"], TOPIC_RELEASES_PER_PERIOD),
     )
 
 
@@ -315,6 +335,11 @@ def combine_summaries(summaries: Iterable[TrendSummary]) -> TrendSummary:
             [s.top_period for s in parts], ["series", "key"], REPRESENTATIVES_PER_PERIOD
         ),
         quality=_merge_quality([s.quality for s in parts]),
+        topic_top_period=None
+        if any(s.topic_top_period is None for s in parts)
+        else _merge_top(
+            [s.topic_top_period for s in parts], ["series", "key"], TOPIC_RELEASES_PER_PERIOD
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from topics.progress import Progress, noop
+from topics.trends.latest import latest_section
 from topics.trends.records import change_records, clean, period_label, period_start, trend_record
 from topics.trends.summary import REPRESENTATIVES, TrendSummary
 
@@ -55,8 +56,9 @@ class TrendTables:
     settings : TrendSettings
     themes, topics : SeriesTrends
     topic_rows : list of dict
-        One record per topic: ``topic``, ``label``, ``size``, ``terms`` and its trend
-        (``status``, ``odds_ratio``, ``q_value``, ``share``).
+        One record per topic: ``topic``, ``label``, ``size``, ``terms``, its trend
+        (``status``, ``odds_ratio``, ``q_value``, ``share``) and its lineage (``lineage``:
+        ``"new"`` or ``"active"``, ``born``, ``first_date``, ``last_date``; None without one).
     theme_terms : dict of theme id to list of ``{"term", "count", "z"}``
     period_terms : list of ``{"label", "terms"}``, most recent period first
     overview : dict
@@ -67,6 +69,9 @@ class TrendTables:
     validation : dict or None
         The tagger's measured error rates the theme shares were corrected with
         (:func:`topics.evaluate.validation.validation_record`); ``None``: uncorrected.
+    latest : dict
+        The newest period against its trailing history
+        (:func:`topics.trends.latest.latest_section`).
     """
 
     summary: TrendSummary
@@ -79,6 +84,7 @@ class TrendTables:
     overview: dict
     category_shares: pd.DataFrame
     validation: dict | None = None
+    latest: dict | None = None
 
     @property
     def freq(self) -> str:
@@ -253,11 +259,14 @@ def trend_tables(
         if len(summary.category_counts)
         else summary.category_counts,
         validation=validation,
+        latest=latest_section(summary, settings),
     )
 
 
 def _topic_rows(summary: TrendSummary, block: SeriesTrends) -> list[dict]:
     info = summary.topic_info.set_index(summary.topic_info["topic"].astype(int))
+    if "status" in info.columns:  # retired topics are listed by latest_section instead
+        info = info[info["status"] != "retired"]
     topic_ids = sorted(
         {int(s) for s in summary.topic_counts["series"]} | {int(k) for k in info.index}
     )
@@ -267,6 +276,15 @@ def _topic_rows(summary: TrendSummary, block: SeriesTrends) -> list[dict]:
         terms = info["terms"].get(k, []) if k in info.index else []
         label = str(info["label"].get(k, f"Topic {k}")) if k in info.index else f"Topic {k}"
         trend = trend_record(trends.get(str(k), {"series": str(k)}), {})
+        lineage = {  # "lineage": "new" / "active" for a model with a lineage (topics.lineage)
+            out: clean(info[key].get(k)) if key in info.columns and k in info.index else None
+            for out, key in (
+                ("lineage", "status"),
+                ("born", "born"),
+                ("first_date", "first_date"),
+                ("last_date", "last_date"),
+            )
+        }
         rows.append(
             {
                 "topic": int(k),
@@ -277,6 +295,7 @@ def _topic_rows(summary: TrendSummary, block: SeriesTrends) -> list[dict]:
                 "odds_ratio": trend["odds_ratio"],
                 "q_value": trend["q_value"],
                 "share": trend["share"],
+                **lineage,
             }
         )
     return rows
