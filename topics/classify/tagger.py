@@ -255,7 +255,7 @@ class ThemeTagger(LinearTextModel):
 
     def _fit_features(self, texts: list[str]) -> Any:
         from topics.language import analysed_texts
-        from topics.themes.match import phrase_masker
+        from topics.themes.mask import phrase_masker
 
         texts = analysed_texts(texts)  # Korean as morphemes, as _features does at prediction
         params = self.get_params()

@@ -22,7 +22,8 @@ hyphens, dashes, apostrophes, periods, commas, slashes, quotes and brackets (``c
 ``R&D``, ``S&P 500``) is *literal*: it matches the same characters (case-insensitive, any run
 of spaces for a space), not glued to a letter, digit or one of its own symbols, so ``c++``
 never matches a lone "C". Include matches overlapping an exclude match of the same theme (in
-the same kind of matching) are ignored.
+the same kind of matching) are ignored. A proximity rule (``[[themes.near]]``,
+:mod:`topics.themes.near`) adds a match where one of its phrases occurs near another.
 
 Salience
 --------
@@ -49,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from topics.language import analysed_texts, has_hangul
+from topics.themes.near import NearRule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,11 +148,14 @@ class Hit:
 class _Rules:
     """The compiled include and exclude phrases of one theme."""
 
-    def __init__(self, include: Sequence[str], exclude: Sequence[str]) -> None:
+    def __init__(
+        self, include: Sequence[str], exclude: Sequence[str], near: Sequence[NearRule] = ()
+    ) -> None:
+        self.near = list(near)
         stem_include = [p for p in include if not is_literal(p)]
         literal_include = [p for p in include if is_literal(p)]
-        self.stem_include = _compile_stems(stem_include)
-        self.stem_exclude = _compile_stems([p for p in exclude if not is_literal(p)])
+        self.stem_include = compile_stems(stem_include)
+        self.stem_exclude = compile_stems([p for p in exclude if not is_literal(p)])
         self.literal_include = _compile_literals(literal_include)
         self.literal_exclude = _compile_literals([p for p in exclude if is_literal(p)])
         self.original = {phrase_key(p): p for p in reversed(stem_include)}
@@ -158,9 +163,15 @@ class _Rules:
 
     def matches(self, key: str, raw: str) -> list[str]:
         """Include phrases (as written in the taxonomy) matched, in order of the text."""
-        found = _unblocked(self.stem_include, self.stem_exclude, key, self.original, str)
+        blocked = _spans(self.stem_exclude, key)
+        found = _unblocked(self.stem_include, blocked, key, self.original, str)
+        found += [name for rule in self.near for name in rule.matches(key, blocked)]
         found += _unblocked(
-            self.literal_include, self.literal_exclude, raw, self.original, _literal_key
+            self.literal_include,
+            _spans(self.literal_exclude, raw),
+            raw,
+            self.original,
+            _literal_key,
         )
         return found
 
@@ -184,7 +195,11 @@ class ThemeMatcher:
         if korean not in self._rules:
             keep = (lambda p: True) if korean else (lambda p: not has_hangul(p))
             self._rules[korean] = [
-                _Rules([p for p in t.include if keep(p)], [p for p in t.exclude if keep(p)])
+                _Rules(
+                    [p for p in t.include if keep(p)],
+                    [p for p in t.exclude if keep(p)],
+                    [NearRule(rule, compile_stems, phrase_key, keep) for rule in t.near],
+                )
                 for t in self.taxonomy
             ]
         return self._rules[korean]
@@ -193,7 +208,7 @@ class ThemeMatcher:
         """Include matches of every theme (taxonomy order) by section, in text order."""
         parts = sections(text)
         analysed = dict(zip(parts, analysed_texts(list(parts.values())), strict=True))
-        keys = {where: _doc_key(part) for where, part in analysed.items()}
+        keys = {where: doc_key(part) for where, part in analysed.items()}
         raws = {where: unicodedata.normalize("NFKC", part) for where, part in parts.items()}
         korean = has_hangul(text) if isinstance(text, str) else False
         out = []
@@ -318,16 +333,19 @@ def _salience(found: Sequence[Hit], body_words: int) -> float:
     return score["title"] + score["lead"] + score["body"]
 
 
+def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)] if pattern is not None else []
+
+
 def _unblocked(
     include: re.Pattern[str] | None,
-    exclude: re.Pattern[str] | None,
+    blocked: list[tuple[int, int]],
     text: str,
     original: dict[str, str],
     key_of: Any,
 ) -> list[str]:
     if include is None:
         return []
-    blocked = [m.span() for m in exclude.finditer(text)] if exclude is not None else []
     found = []
     for m in include.finditer(text):
         start, end = m.span()
@@ -336,7 +354,8 @@ def _unblocked(
     return found
 
 
-def _doc_key(text: str | None) -> str:
+def doc_key(text: str | None) -> str:
+    """A text's stems, space-joined with a space at each end (what stem patterns match)."""
     if not isinstance(text, str):
         return " "
     return " " + " ".join(stems(text)) + " "
@@ -346,7 +365,8 @@ def _literal_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _compile_stems(phrases: Sequence[str]) -> re.Pattern[str] | None:
+def compile_stems(phrases: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern matching any of the phrases' stem keys (longest first) in a :func:`doc_key`."""
     keys = sorted({phrase_key(p) for p in phrases} - {""}, key=lambda k: (-len(k), k))
     if not keys:
         return None
@@ -362,25 +382,3 @@ def _compile_literals(phrases: Sequence[str]) -> re.Pattern[str] | None:
     guard = "".join(re.escape(c) for c in sorted(symbols))
     alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in keys)
     return re.compile(f"(?<![^\\W_]|[{guard}])(?:{alternation})(?![^\\W_]|[{guard}])", re.I)
-
-
-class PhraseMasker:
-    """Tells which vocabulary terms contain a phrase of the taxonomy (to hide them)."""
-
-    def __init__(self, taxonomy: Taxonomy) -> None:
-        phrases = [p for theme in taxonomy for p in theme.include if not is_literal(p)]
-        self._pattern = _compile_stems(phrases)
-
-    def keep(self, terms: Sequence[str]) -> np.ndarray:
-        """Bool array: ``True`` for the terms holding no phrase (by stems, as matching does)."""
-        if self._pattern is None:
-            return np.ones(len(terms), dtype=bool)
-        return np.asarray(
-            [self._pattern.search(_doc_key(str(term))) is None for term in terms], dtype=bool
-        )
-
-
-@lru_cache(maxsize=16)
-def phrase_masker(taxonomy: Taxonomy) -> PhraseMasker:
-    """A :class:`PhraseMasker`, cached per taxonomy."""
-    return PhraseMasker(taxonomy)

@@ -77,7 +77,8 @@ def suggest_phrases(
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from topics.themes.match import matcher_for, phrase_masker, sections
+    from topics.themes.mask import phrase_masker
+    from topics.themes.match import matcher_for, sections
 
     texts = [t if isinstance(t, str) else "" for t in texts]
     if tagged is None:

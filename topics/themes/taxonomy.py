@@ -14,6 +14,11 @@ A taxonomy file is TOML::
     min_salience = 3.0          # optional: salience needed (3 = a title mention, or a lead
                                 # and a body mention; see topics.themes.match)
 
+    [[themes.near]]             # optional proximity rules ("A NEAR/10 B" of news archives):
+    any = ["takeover", "acquire"]   # a phrase of `any` counts as a match of the theme when
+    with = ["Swedish", "French"]    # a phrase of `with` is at most `within` words away
+    within = 10                     # (same section; default 10)
+
 Saved with a model as ``taxonomy.json`` holding the same fields.
 """
 
@@ -35,7 +40,34 @@ FILENAME = "taxonomy.json"
 SAVED_FORMAT = "topics.taxonomy"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_THEME_KEYS = {"id", "name", "description", "include", "exclude", "min_hits", "min_salience"}
+_THEME_KEYS = {
+    "id",
+    "name",
+    "description",
+    "include",
+    "exclude",
+    "min_hits",
+    "min_salience",
+    "near",
+}
+_NEAR_KEYS = {"any", "with", "within"}
+#: Words between the two phrases of a proximity rule unless it says otherwise.
+DEFAULT_WITHIN = 10
+
+
+@dataclass(frozen=True)
+class Near:
+    """A phrase of ``any`` within ``within`` words of a phrase of ``with_`` (an analyst's
+    ``A NEAR/n B``), counted as an include match of the theme (:mod:`topics.themes.near`)."""
+
+    any: tuple[str, ...]
+    with_: tuple[str, ...]
+    within: int = DEFAULT_WITHIN
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"any": list(self.any), "with": list(self.with_), "within": self.within}
+
+
 _TOP_KEYS = {"schema_version", "themes"}
 
 
@@ -60,6 +92,8 @@ class Theme:
     min_salience : float
         Salience (where and how densely the phrases occur, :mod:`topics.themes.match`) needed
         for a weak label.
+    near : tuple of Near
+        Proximity rules whose matches count as include matches.
     """
 
     id: str
@@ -69,9 +103,11 @@ class Theme:
     exclude: tuple[str, ...] = ()
     min_hits: int = 1
     min_salience: float = 3.0
+    near: tuple[Near, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able fields, in file order."""
+        """JSON-able fields, in file order (``near`` only when the theme has such rules)."""
+        near = {"near": [rule.to_dict() for rule in self.near]} if self.near else {}
         return {
             "id": self.id,
             "name": self.name,
@@ -80,6 +116,7 @@ class Theme:
             "exclude": list(self.exclude),
             "min_hits": self.min_hits,
             "min_salience": self.min_salience,
+            **near,
         }
 
 
@@ -303,6 +340,9 @@ def _parse_theme(entry: Any, where: str) -> Theme:
         raise ThemeError(f'{label}: "min_salience" must be a number, got {min_salience!r}')
     if not min_salience > 0:
         raise ThemeError(f'{label}: "min_salience" must be positive, got {min_salience!r}')
+    near = entry.get("near", [])
+    if not isinstance(near, list):
+        raise ThemeError(f'{label}: "near" must be a list of tables ([[themes.near]])')
     return Theme(
         theme_id,
         name.strip(),
@@ -311,7 +351,37 @@ def _parse_theme(entry: Any, where: str) -> Theme:
         exclude,
         min_hits,
         float(min_salience),
+        tuple(_parse_near(rule, f"{label}: near rule {k}") for k, rule in enumerate(near, 1)),
     )
+
+
+def _parse_near(entry: Any, where: str) -> Near:
+    if not isinstance(entry, Mapping):
+        raise ThemeError(f'{where}: expected a table with "any", "with" and optional "within"')
+    unknown = sorted(set(entry) - _NEAR_KEYS)
+    if unknown:
+        raise ThemeError(
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}",
+            f"allowed keys: {', '.join(sorted(_NEAR_KEYS))}",
+        )
+    for key in ("any", "with"):
+        if key not in entry:
+            raise ThemeError(f'{where}: missing "{key}"')
+    phrases = {
+        key: _phrases(entry[key], f'{where}: "{key}"', required=True) for key in ("any", "with")
+    }
+    from topics.themes.match import is_literal
+
+    for phrase in phrases["any"] + phrases["with"]:
+        if is_literal(phrase):
+            raise ThemeError(
+                f"{where}: phrase {phrase!r} holds a symbol",
+                "proximity rules match words only; put literal phrases in include",
+            )
+    within = entry.get("within", DEFAULT_WITHIN)
+    if isinstance(within, bool) or not isinstance(within, int) or within < 1:
+        raise ThemeError(f'{where}: "within" must be a whole number of words ≥ 1, got {within!r}')
+    return Near(phrases["any"], phrases["with"], within)
 
 
 def _phrases(value: Any, where: str, *, required: bool) -> tuple[str, ...]:
