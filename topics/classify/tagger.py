@@ -17,7 +17,7 @@ How a release gets a theme
    expand_below``) negatives, the rest is left out, and the model is fitted again. A theme with
    fewer than ``min_text_positives`` rule positives gets no text model (too little to learn).
 3. **Combination**: the noisy-or ``p = 1 - (1 - p_rule)(1 - p_text)``, cut at ``threshold``
-   (0.8, chosen on the development half of ``bench/eval``): the rule and the words must
+   (0.9, chosen on the development half of ``bench/eval``): the rule and the words must
    broadly agree (a salient phrase with words that fit, words that are very clear, or a
    passing mention among words about the theme). A theme without a text model is cut at 0.5:
    the phrase rule alone. With gold labels for a theme (at least ``min_gold`` positives and
@@ -131,7 +131,7 @@ class ThemeTagger(LinearTextModel):
         expand_above: float = 0.9,
         expand_below: float = 0.2,
         min_text_positives: int = 20,
-        threshold: float = 0.8,
+        threshold: float = 0.9,
         gold_weight: float = 3.0,
         min_gold: int = 5,
         random_state: int = 0,
