@@ -50,6 +50,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from topics.language import analysed_texts, has_hangul
+from topics.themes._find import (
+    StemPhrases,
+    compile_literals,
+    first_index,
+    first_positions,
+    literal_key,
+    literal_matches,
+    overlaps,
+)
 from topics.themes.near import NearRule
 
 if TYPE_CHECKING:
@@ -75,6 +84,8 @@ LEAD_WORDS = 80
 TITLE_WORDS = 25
 #: Salience a theme needs unless its taxonomy entry says otherwise.
 DEFAULT_MIN_SALIENCE = 3.0
+#: The first LEAD_WORDS runs of non-space characters (``\S+`` and ``\s+`` are disjoint: linear).
+_LEAD = re.compile(rf"(?:\S+\s+){{{LEAD_WORDS - 1}}}\S+")
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +104,7 @@ def stems(text: str) -> list[str]:
     """Normalised word stems of a text (see the module docstring)."""
     text = unicodedata.normalize("NFKC", analysed_texts([text])[0])
     text = _ACRONYM_PLURAL.sub(r"\1", _POSSESSIVE.sub("", text))
-    return [_stem(w.lower()) for w in _WORD.findall(text)]
+    return list(map(_stem, map(str.lower, _WORD.findall(text))))
 
 
 def phrase_key(phrase: str) -> str:
@@ -126,10 +137,10 @@ def sections(text: str | None) -> dict[str, str]:
     title = ""
     if len(head.split()) <= TITLE_WORDS:
         title, text = head, rest.strip() if sep else ""
-    words = list(re.finditer(r"\S+", text))
-    if len(words) <= LEAD_WORDS:
+    lead = _LEAD.match(text)  # the first LEAD_WORDS words, found without listing every word
+    if lead is None or not text[lead.end() :].strip():
         return {"title": title, "lead": text, "body": ""}
-    cut = words[LEAD_WORDS - 1].end()
+    cut = lead.end()
     return {"title": title, "lead": text[:cut], "body": text[cut:]}
 
 
@@ -146,7 +157,7 @@ class Hit:
 
 
 class _Rules:
-    """The compiled include and exclude phrases of one theme."""
+    """The compiled include, exclude and proximity rules of one theme."""
 
     def __init__(
         self, include: Sequence[str], exclude: Sequence[str], near: Sequence[NearRule] = ()
@@ -154,25 +165,36 @@ class _Rules:
         self.near = list(near)
         stem_include = [p for p in include if not is_literal(p)]
         literal_include = [p for p in include if is_literal(p)]
-        self.stem_include = compile_stems(stem_include)
-        self.stem_exclude = compile_stems([p for p in exclude if not is_literal(p)])
-        self.literal_include = _compile_literals(literal_include)
-        self.literal_exclude = _compile_literals([p for p in exclude if is_literal(p)])
+        stem_exclude = [p for p in exclude if not is_literal(p)]
+        self.stem_include = StemPhrases(map(phrase_key, stem_include))
+        self.stem_exclude = StemPhrases(map(phrase_key, stem_exclude))
+        # proximity rules match on the joined stems, blocked where an exclude matches there
+        self.exclude_pattern = compile_stems(stem_exclude) if self.near else None
+        self.literal_include = compile_literals(literal_include)
+        self.literal_exclude = compile_literals([p for p in exclude if is_literal(p)])
         self.original = {phrase_key(p): p for p in reversed(stem_include)}
-        self.original.update({_literal_key(p): p for p in reversed(literal_include)})
+        self.original.update({literal_key(p): p for p in reversed(literal_include)})
+        self.first_stems = {*self.stem_include.by_first, *self.stem_exclude.by_first}
+        self.first_stems |= {k.split()[0] for rule in self.near for k in rule.names if k}
 
-    def matches(self, key: str, raw: str) -> list[str]:
-        """Include phrases (as written in the taxonomy) matched, in order of the text."""
-        blocked = _spans(self.stem_exclude, key)
-        found = _unblocked(self.stem_include, blocked, key, self.original, str)
-        found += [name for rule in self.near for name in rule.matches(key, blocked)]
-        found += _unblocked(
-            self.literal_include,
-            _spans(self.literal_exclude, raw),
-            raw,
-            self.original,
-            _literal_key,
-        )
+    def matches(self, words: list[str], starts: list[int] | None, raw: str) -> list[str]:
+        """Include phrases (as written in the taxonomy) matched, in order of the text.
+
+        ``words``: the text's stems; ``starts``: the positions of first stems
+        (:func:`~topics.themes._find.first_positions`), ``None`` when no phrase of the theme
+        starts in the text; ``raw``: the NFKC text, for literal phrases.
+        """
+        found = []
+        if starts is not None and self.stem_include:
+            spans = self.stem_include.find(words, starts)
+            blocked = self.stem_exclude.find(words, starts) if spans and self.stem_exclude else []
+            found = [self.original[k] for s, e, k in spans if not overlaps(s, e, blocked)]
+        if starts is not None and self.near:
+            key = " " + " ".join(words) + " "
+            blocked_chars = _spans(self.exclude_pattern, key)
+            found += [name for rule in self.near for name in rule.matches(key, blocked_chars)]
+        if self.literal_include is not None:
+            found += literal_matches(self.literal_include, self.literal_exclude, raw, self.original)
         return found
 
 
@@ -186,15 +208,16 @@ class ThemeMatcher:
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        self._rules: dict[bool, list[_Rules]] = {}
+        self._rules: dict[bool, tuple[list[_Rules], dict[str, tuple[int, ...]], set[int]]] = {}
         self._min_hits = np.asarray([t.min_hits for t in taxonomy], dtype=np.int64)
         self._min_salience = np.asarray([t.min_salience for t in taxonomy], dtype=float)
 
-    def _rules_for(self, korean: bool) -> list[_Rules]:
-        """Compiled rules for texts of one script: Korean phrases only apply to texts in Hangul."""
+    def _rules_for(self, korean: bool) -> tuple[list[_Rules], dict[str, tuple[int, ...]], set[int]]:
+        """Compiled rules for texts of one script (Korean phrases only apply to texts in
+        Hangul), the first stems of their phrases, and the themes with literal phrases."""
         if korean not in self._rules:
             keep = (lambda p: True) if korean else (lambda p: not has_hangul(p))
-            self._rules[korean] = [
+            rules = [
                 _Rules(
                     [p for p in t.include if keep(p)],
                     [p for p in t.exclude if keep(p)],
@@ -202,23 +225,29 @@ class ThemeMatcher:
                 )
                 for t in self.taxonomy
             ]
+            index = first_index([r.first_stems for r in rules])
+            literal = {j for j, r in enumerate(rules) if r.literal_include is not None}
+            self._rules[korean] = rules, index, literal
         return self._rules[korean]
 
-    def hits(self, text: str | None) -> list[list[Hit]]:
-        """Include matches of every theme (taxonomy order) by section, in text order."""
-        parts = sections(text)
+    def hits(self, text: str | None, parts: dict[str, str] | None = None) -> list[list[Hit]]:
+        """Include matches of every theme (taxonomy order) by section, in text order.
+
+        ``parts``: ``sections(text)`` when the caller has it already.
+        """
+        parts = sections(text) if parts is None else parts
         analysed = dict(zip(parts, analysed_texts(list(parts.values())), strict=True))
-        keys = {where: doc_key(part) for where, part in analysed.items()}
-        raws = {where: unicodedata.normalize("NFKC", part) for where, part in parts.items()}
         korean = has_hangul(text) if isinstance(text, str) else False
-        out = []
-        for rules in self._rules_for(korean):
-            found: list[Hit] = []
-            for where in WEIGHTS:
-                phrases = rules.matches(keys[where], raws[where])
+        rules, index, literal = self._rules_for(korean)
+        out: list[list[Hit]] = [[] for _ in rules]
+        for where in WEIGHTS:
+            words = stems(analysed[where])
+            starts, themes = first_positions(words, index)
+            raw = unicodedata.normalize("NFKC", parts[where]) if literal else ""
+            for j in sorted(themes | literal):
+                phrases = rules[j].matches(words, starts if j in themes else None, raw)
                 for phrase in dict.fromkeys(phrases):
-                    found.append(Hit(phrase, where, phrases.count(phrase)))
-            out.append(found)
+                    out[j].append(Hit(phrase, where, phrases.count(phrase)))
         return out
 
     def scores(self, texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -231,8 +260,9 @@ class ThemeMatcher:
         """
         salience, counts = [], []
         for text in texts:
-            body_words = len(sections(text)["body"].split())
-            per_theme = self.hits(text)
+            parts = sections(text)
+            body_words = len(parts["body"].split())
+            per_theme = self.hits(text, parts)
             salience.append([_salience(h, body_words) for h in per_theme])
             counts.append([sum(hit.count for hit in h) for h in per_theme])
         k = len(self.taxonomy)
@@ -268,9 +298,11 @@ class ThemeMatcher:
         ``hits`` lists ``{"phrase", "where", "count"}`` with ``where`` one of ``title``,
         ``lead``, ``body``. Themes without any match are left out.
         """
-        body_words = len(sections(text)["body"].split())
+        parts = sections(text)
+        body_words = len(parts["body"].split())
         out = {}
-        for j, (theme, found) in enumerate(zip(self.taxonomy, self.hits(text), strict=True)):
+        found_all = self.hits(text, parts)
+        for j, (theme, found) in enumerate(zip(self.taxonomy, found_all, strict=True)):
             if not found:
                 continue
             salience = _salience(found, body_words)
@@ -337,32 +369,11 @@ def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)] if pattern is not None else []
 
 
-def _unblocked(
-    include: re.Pattern[str] | None,
-    blocked: list[tuple[int, int]],
-    text: str,
-    original: dict[str, str],
-    key_of: Any,
-) -> list[str]:
-    if include is None:
-        return []
-    found = []
-    for m in include.finditer(text):
-        start, end = m.span()
-        if not any(start < b_end and b_start < end for b_start, b_end in blocked):
-            found.append(original[key_of(m.group())])
-    return found
-
-
 def doc_key(text: str | None) -> str:
     """A text's stems, space-joined with a space at each end (what stem patterns match)."""
     if not isinstance(text, str):
         return " "
     return " " + " ".join(stems(text)) + " "
-
-
-def _literal_key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def compile_stems(phrases: Sequence[str]) -> re.Pattern[str] | None:
@@ -372,13 +383,3 @@ def compile_stems(phrases: Sequence[str]) -> re.Pattern[str] | None:
         return None
     alternation = "|".join(re.escape(k) for k in keys)
     return re.compile(f"(?<= )(?:{alternation})(?= )")
-
-
-def _compile_literals(phrases: Sequence[str]) -> re.Pattern[str] | None:
-    keys = sorted({_literal_key(p) for p in phrases}, key=lambda k: (-len(k), k))
-    if not keys:
-        return None
-    symbols = {c for k in keys for c in k if not (c.isalnum() or c.isspace())}
-    guard = "".join(re.escape(c) for c in sorted(symbols))
-    alternation = "|".join(r"\s+".join(re.escape(w) for w in k.split()) for k in keys)
-    return re.compile(f"(?<![^\\W_]|[{guard}])(?:{alternation})(?![^\\W_]|[{guard}])", re.I)
