@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "topics"
 
 #: The flow, one rank per step: a module may import from its own step and earlier ones only.
 #: Rank 0 is shared infrastructure every step may use (language: the one tokenizer;
-#: _vocabulary: the answer for texts a model has no words for; _replace: atomic directory
+#: _vocabulary: the answer for texts a model has no words for; _tfidf: vectorizer
+#: transforms without a Python step per term; _replace: atomic directory
 #: swaps; _manifest: what a model manifest is).
 #: ``predictions`` (the type) comes before ``model``, which returns it; ``trends`` needs only
 #: predictions; ``evaluate`` uses the trend statistics (error rates) and the model;
@@ -30,6 +31,7 @@ LAYERS = [
         "_replace",
         "_vocabulary",
         "_manifest",
+        "_tfidf",
         "persist",
     ],
     ["corpus"],

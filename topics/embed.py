@@ -152,8 +152,11 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
         """
         from sklearn.utils.validation import check_is_fitted
 
+        from topics import _tfidf
+
         check_is_fitted(self, "pipeline_")
-        return np.asarray(self.pipeline_.transform(_as_texts(texts)), dtype=np.float32)
+        terms = _tfidf.transform(self.pipeline_.named_steps["tfidf"], _as_texts(texts))
+        return np.asarray(self.pipeline_[1:].transform(terms), dtype=np.float32)
 
     def save(self, directory: Path) -> None:
         """Write ``embedder.json``, ``tfidf.json``/``tfidf.npz`` and ``svd.npz`` (no pickle)."""

@@ -90,8 +90,10 @@ class LinearTextModel(BaseEstimator):
         return self._with_extra(_linear.vectorize(self.vectorizer_, texts), texts)
 
     def _features(self, texts: Sequence[str]) -> Any:
+        from topics import _tfidf
+
         texts = analysed_texts(as_texts(texts))
-        return self._with_extra(self.vectorizer_.transform(texts), texts)
+        return self._with_extra(_tfidf.transform(self.vectorizer_, texts), texts)
 
     def _extra_features(self, texts: list[str]) -> Any:
         """Features appended to the TF-IDF columns (sparse, one row per text), or ``None``."""
