@@ -218,12 +218,14 @@ def train(corpus_path: Path, model_dir: Path | None = None) -> dict[str, Any]:
     return result
 
 
-def load_predict(model_dir: Path, predict_texts: Path, repeats: int = 3) -> dict[str, Any]:
+def load_predict(
+    model_dir: Path, predict_texts: Path, repeats: int = 3, evidence: bool = True
+) -> dict[str, Any]:
     """``topics.load`` in a fresh process, then ``predict`` on the texts, ``repeats`` times.
 
     Importing the libraries (:func:`warm_imports`) is timed apart from loading. The first
     ``predict`` call is timed on its own (``first_predict_s``); the throughput figure is the
-    median of the calls after it.
+    median of the calls after it. ``evidence``: ``Model.predict``'s, also the theme evidence.
     """
     import topics
 
@@ -233,8 +235,8 @@ def load_predict(model_dir: Path, predict_texts: Path, repeats: int = 3) -> dict
     with measure() as m:
         model = topics.load(model_dir)
     with measure() as first:
-        model.predict(texts)
-    times = time_calls(lambda: model.predict(texts), repeats)
+        model.predict(texts, evidence=evidence)
+    times = time_calls(lambda: model.predict(texts, evidence=evidence), repeats)
     return {
         "import_s": imports.seconds,
         "load_s": m.seconds,
