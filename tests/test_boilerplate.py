@@ -121,3 +121,44 @@ def test_cli_summary_and_switch(releases):
     off = runner.invoke(app, ["ingest", str(releases), "--no-boilerplate", "--no-list"])
     assert off.exit_code == 0, off.output
     assert "Boilerplate:     kept (removal turned off)" in off.output
+
+
+def test_counting_in_small_blocks_finds_the_same_boilerplate(monkeypatch):
+    """Blocks and candidates bound the memory; the counts of every unit that can reach its
+    threshold are still exact, so blocks of 7 releases find what one block does."""
+    from topics.corpus import _recurring
+
+    rng = random.Random(3)
+    rows = [_release(["Roe", "Poe"][i % 3 == 0], i, rng) for i in range(90)]
+    texts = [f"{r['title']}\n\n{r['text']}" for r in rows]
+    texts += [f"Chamber notice {i}: the Senate stands adjourned until noon." for i in range(12)]
+    senders = [r["office"] for r in rows] + ["clerk"] * 12
+    counted = [i % 11 != 5 for i in range(len(texts))]
+    whole = find_boilerplate(texts, senders, counted, corpus_share=0.1)
+    monkeypatch.setattr(_recurring, "CHUNK", 7)
+    blocks = find_boilerplate(texts, senders, counted, corpus_share=0.1)
+    assert blocks[0] == whole[0] and blocks[1] == whole[1]
+    assert whole[1].documents > 90
+
+
+def test_frequent_units_are_counted_exactly():
+    import numpy as np
+
+    from topics.corpus import _recurring as r
+
+    texts = [f"same opening line\nbody {i} " + "word " * (i % 4) for i in range(30)]
+    codes = np.asarray([i % 3 for i in range(30)])
+    counted = np.ones(30, dtype=bool)
+    senders, corpus = r.frequent_units(texts, codes, counted, np.full(3, 5.0), 20.0, 5)
+    docs, keys, *_ = r.units(r.hash_chunk(texts))
+    docs, keys = r.per_release_unique(docs, keys)
+    true = dict(zip(*np.unique(keys, return_counts=True), strict=True))
+    table = dict(zip(*corpus, strict=True))
+    assert {k: c for k, c in true.items() if c >= 20}.items() <= table.items()
+    assert all(true[k] == c for k, c in table.items())  # candidates carry exact counts
+    sender_true = dict(
+        zip(*np.unique(r.sender_key(keys, codes[docs]), return_counts=True), strict=True)
+    )
+    assert {k: c for k, c in sender_true.items() if c >= 5}.items() == dict(
+        zip(*senders, strict=True)
+    ).items()

@@ -10,9 +10,10 @@ Method (linear time, no pairwise comparison)
 Every release (title and body, as the models see it) is cut into *units*, each hashed to 64 bits:
 
 * its non-empty **lines** (lower case, single spaces);
-* every run of :data:`SHINGLE` consecutive **words** (a long shingle);
-* its first and its last 1 … :data:`SHINGLE` words (**edges**: headers and sign-offs shorter
-  than a shingle, such as "###" or "Site Filter Search").
+* every run of ``SHINGLE`` (8, :mod:`topics.corpus._recurring`) consecutive **words** (a long
+  shingle);
+* its first and its last 1 … ``SHINGLE`` words (**edges**: headers and sign-offs shorter than
+  a shingle, such as "###" or "Site Filter Search").
 
 A unit counts once per release. One pass counts in how many releases of its *sender* (a column
 the caller names, e.g. the office; by default the file a release came from) and of the whole
@@ -24,8 +25,9 @@ untouched. Merged duplicates are not counted (a release copied ten times is one 
 their model text is cleaned the same way.
 
 Counting uses numpy on arrays of hashes (Python's string hash for words and lines, combined
-into shingle hashes by multiply-add), sorted once: time and memory grow linearly with the
-number of words.
+into shingle hashes by multiply-add): time grows linearly with the number of words, and memory
+with the size of a block of releases, not of the corpus (two counting passes, the first
+keeping only candidates; see :mod:`topics.corpus._recurring`), then one removal pass.
 """
 
 from __future__ import annotations
@@ -36,23 +38,23 @@ from typing import Any
 
 import numpy as np
 
-#: Words in a long shingle.
-SHINGLE = 8
+from topics.corpus._recurring import (
+    CHUNK,
+    Chunk,
+    corpus_key,
+    frequent_units,
+    hash_chunk,
+    lookup,
+    sender_key,
+    units,
+)
+
 #: A unit in at least this many releases (of a sender or of the corpus) can be boilerplate.
 MIN_DOCUMENTS = 5
 #: Share of a sender's releases a unit must occur in to be that sender's boilerplate.
 SENDER_SHARE = 0.05
 #: Share of all releases a unit must occur in to be corpus-wide boilerplate.
 CORPUS_SHARE = 0.02
-#: Releases processed together (bounds the memory of the hash arrays; below 2**12).
-CHUNK = 4000
-
-_rng = np.random.default_rng(20_06)
-#: Odd multipliers, one per word position inside a shingle.
-_MULT = (_rng.integers(1, 2**63, size=SHINGLE, dtype=np.uint64) * np.uint64(2)) | np.uint64(1)
-#: Salts separating unit kinds: line, shingle, prefix of length j, suffix of length j.
-_SALT = _rng.integers(1, 2**63, size=2 + 2 * SHINGLE, dtype=np.uint64)
-_LINE, _SHINGLE_SALT = 0, 1
 
 
 @dataclass
@@ -112,149 +114,6 @@ class BoilerplateSummary:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
-@dataclass
-class _Chunk:
-    """Hashed units of a run of releases (words flattened, with each release's offsets)."""
-
-    words: list[list[str]]  # per release: its words, original case
-    line_spans: list[list[tuple[int, int, int]]]  # per release: (first word, end word, hash)
-    word_hash: np.ndarray  # uint64, all words of the chunk
-    starts: np.ndarray  # int64, offset of each release's first word (length n + 1)
-
-
-def _hash_chunk(texts: Sequence[str]) -> _Chunk:
-    words: list[list[str]] = []
-    line_spans: list[list[tuple[int, int, int]]] = []
-    hashes: list[int] = []
-    starts = [0]
-    for text in texts:
-        doc_words: list[str] = []
-        spans: list[tuple[int, int, int]] = []
-        for line in text.split("\n"):
-            lower = line.lower().split()
-            if not lower:
-                continue
-            begin = len(doc_words)
-            doc_words.extend(line.split())
-            hashes.extend(map(hash, lower))
-            spans.append((begin, len(doc_words), hash(" ".join(lower))))
-        words.append(doc_words)
-        line_spans.append(spans)
-        starts.append(starts[-1] + len(doc_words))
-    word_hash = np.array(hashes, dtype=np.int64).view(np.uint64)
-    return _Chunk(words, line_spans, word_hash, np.asarray(starts, dtype=np.int64))
-
-
-def _units(chunk: _Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every unit of a chunk: (release index, hash, first word, end word, strictness).
-
-    Strictness multiplies the thresholds: an edge of ``w < SHINGLE`` words must recur
-    ``SHINGLE / w`` times as often as a line or a shingle (a release opening with "The" is
-    not furniture; one closing with "###" in most releases is).
-    """
-    n = len(chunk.words)
-    h, starts = chunk.word_hash, chunk.starts
-    lengths = np.diff(starts)
-    doc_of_word = np.repeat(np.arange(n), lengths)
-    docs, keys, begins, ends, strict = [], [], [], [], []
-    # Lines.
-    line_rows = [(d, b, e, k) for d, spans in enumerate(chunk.line_spans) for b, e, k in spans]
-    if line_rows:
-        arr = np.array([(d, b, e) for d, b, e, _ in line_rows], dtype=np.int64)
-        line_keys = np.array([k for *_, k in line_rows], dtype=np.int64).view(np.uint64)
-        docs.append(arr[:, 0])
-        keys.append(line_keys ^ _SALT[_LINE])
-        begins.append(arr[:, 1] + starts[arr[:, 0]])
-        ends.append(arr[:, 2] + starts[arr[:, 0]])
-        strict.append(np.ones(len(arr)))
-    # Shingles and edges, built up one word position at a time.
-    acc = np.zeros(len(h), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(SHINGLE):
-            width = j + 1
-            if j:
-                acc[:-j] += h[j:] * _MULT[j]
-            else:
-                acc += h * _MULT[0]
-            for salt, first in ((2 + 2 * j, starts[:-1]), (3 + 2 * j, starts[1:] - width)):
-                ok = lengths >= width
-                pos = first[ok]
-                docs.append(np.flatnonzero(ok))
-                keys.append(acc[pos] ^ _SALT[salt])
-                begins.append(pos)
-                ends.append(pos + width)
-                strict.append(np.full(len(pos), SHINGLE / width))
-        pos = np.arange(len(h) - SHINGLE + 1) if len(h) >= SHINGLE else np.arange(0)
-        pos = pos[(pos + SHINGLE) <= starts[1:][doc_of_word[pos]]] if len(pos) else pos
-        docs.append(doc_of_word[pos])
-        keys.append(acc[pos] ^ _SALT[_SHINGLE_SALT])
-        begins.append(pos)
-        ends.append(pos + SHINGLE)
-        strict.append(np.ones(len(pos)))
-    return (
-        np.concatenate(docs).astype(np.int64),
-        np.concatenate(keys).astype(np.uint64),
-        np.concatenate(begins).astype(np.int64),
-        np.concatenate(ends).astype(np.int64),
-        np.concatenate(strict),
-    )
-
-
-#: Low bits of a unit key that carry the release index while counting (hashes keep 52 bits).
-_DOC_BITS = 12
-_HIGH = np.uint64(((1 << 64) - 1) ^ ((1 << _DOC_BITS) - 1))
-
-
-def _per_release_unique(docs: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each (release, unit) once: one sort of keys whose low bits are the release index."""
-    unique = _sorted_unique((keys & _HIGH) | docs.astype(np.uint64))
-    return (unique & ~_HIGH).astype(np.int64), unique & _HIGH
-
-
-def _sender_key(keys: np.ndarray, sender: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        mixed = sender.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1)
-        return (keys ^ mixed) & _HIGH
-
-
-def _sorted_unique(keys: np.ndarray) -> np.ndarray:
-    keys = np.sort(keys)  # a plain sort: faster than np.unique's hashing on 64-bit keys
-    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-
-
-def _counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct keys and how often each occurs."""
-    keys = np.sort(keys)
-    if not len(keys):
-        return keys, np.zeros(0, np.int64)
-    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[first], np.diff(np.r_[first, len(keys)])
-
-
-def _frequent(parts: list[np.ndarray], floor: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keys (sorted) occurring at least ``floor`` times across ``parts``, with their counts.
-
-    Empties ``parts`` as it goes: the big arrays are freed as soon as they are counted.
-    """
-    keys = np.concatenate(parts) if parts else np.zeros(0, np.uint64)
-    parts.clear()
-    values, counts = _counts(keys)
-    keep = counts >= floor
-    return values[keep], counts[keep]
-
-
-def _lookup(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarray:
-    """The count of each key in ``table`` (0 for keys not in it)."""
-    values, counts = table
-    out = np.zeros(len(keys), dtype=np.int64)
-    if not len(values):
-        return out
-    slot = np.minimum(np.searchsorted(values, keys), len(values) - 1)
-    found = values[slot] == keys
-    out[found] = counts[slot[found]]
-    return out
-
-
 def find_boilerplate(
     texts: Sequence[str],
     senders: Sequence[Any],
@@ -293,33 +152,23 @@ def find_boilerplate(
     codes, names = _factorize(senders)
     n_counted_per_sender = np.bincount(codes[counted], minlength=len(names))
     summary = BoilerplateSummary(sender_column=sender_column, senders=len(names))
-    sender_parts, corpus_parts = [], []
-    for start in range(0, n, CHUNK):
-        if progress is not None:
-            progress("finding boilerplate", 0.5 * start / max(1, n))
-        stop = min(n, start + CHUNK)
-        docs, keys, *_ = _units(_hash_chunk(texts[start:stop]))
-        mask = counted[start:stop][docs]
-        docs, keys = _per_release_unique(docs[mask], keys[mask])  # keys: 52 bits
-        sender_parts.append(_sender_key(keys, codes[start:stop][docs]))
-        corpus_parts.append(keys)
-    n_counted = int(counted.sum())
-    corpus_counts = _frequent(corpus_parts, min_documents)
-    sender_counts = _frequent(sender_parts, min_documents)
-    corpus_threshold = max(min_documents, corpus_share * n_counted)
+    corpus_threshold = max(min_documents, corpus_share * int(counted.sum()))
     thresholds = np.maximum(min_documents, sender_share * n_counted_per_sender)
+    sender_counts, corpus_counts = frequent_units(
+        texts, codes, counted, thresholds, corpus_threshold, min_documents, progress
+    )
     cleaned: list[str | None] = [None] * n
     removed_text: dict[str, int] = {}
     found: set[int] = set()
     for start in range(0, n, CHUNK):
         if progress is not None:
-            progress("removing boilerplate", 0.5 + 0.5 * start / max(1, n))
+            progress("removing boilerplate", 2 / 3 + start / max(1, n) / 3)
         stop = min(n, start + CHUNK)
-        chunk = _hash_chunk(texts[start:stop])
-        docs, keys, begins, ends, strict = _units(chunk)
+        chunk = hash_chunk(texts[start:stop])
+        docs, keys, begins, ends, strict = units(chunk)
         sender = codes[start:stop][docs]
-        hit = _lookup(sender_counts, _sender_key(keys, sender)) >= thresholds[sender] * strict
-        hit |= _lookup(corpus_counts, keys & _HIGH) >= corpus_threshold * strict
+        hit = lookup(sender_counts, sender_key(keys, sender)) >= thresholds[sender] * strict
+        hit |= lookup(corpus_counts, corpus_key(keys)) >= corpus_threshold * strict
         found.update(keys[hit].tolist())
         covered = _covered(len(chunk.word_hash), begins[hit], ends[hit])
         summary.words_total += len(chunk.word_hash)
@@ -355,7 +204,7 @@ def _covered(n_words: int, begins: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.cumsum(delta[:-1]) > 0
 
 
-def _rebuild(chunk: _Chunk, d: int, covered: np.ndarray, removed: dict[str, int]) -> str:
+def _rebuild(chunk: Chunk, d: int, covered: np.ndarray, removed: dict[str, int]) -> str:
     """The release's text, line by line, without its covered words."""
     words = chunk.words[d]
     lines = []
