@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from topics.corpus import schema
-from topics.errors import ModelFormatError, TrainingError
+from topics.errors import CorpusError, ModelFormatError, TrainingError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,16 +79,35 @@ class Model:
         """Ids of the themes the classifier predicts (taxonomy order)."""
         return [] if self.themes is None else list(self.themes.classes_)
 
-    def predict(self, texts: Sequence[str], *, evidence: bool = True) -> Predictions:
+    @property
+    def context_columns(self) -> list[str]:
+        """Context columns the label classifiers read (``train(context_columns=...)``)."""
+        names = (str(c) for clf in self.labels.values() for c in clf.context_columns)
+        return list(dict.fromkeys(names))
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        *,
+        context: Mapping[str, Sequence[str]] | pd.DataFrame | None = None,
+        evidence: bool = True,
+        labels: bool = True,
+    ) -> Predictions:
         """Tag texts with themes, topics and every trained label.
 
         Parameters
         ----------
         texts : sequence of str, length n_texts
+        context : mapping of str to sequence of str, or DataFrame, optional
+            One text per text for every column of :attr:`context_columns` (the text before and
+            after, ...), as the label classifiers were trained with; required when there are
+            any (:class:`~topics.errors.CorpusError` names the missing column).
         evidence : bool
             Also say why each theme was (or was nearly) tagged: phrases and where they occur,
             the text model's strongest words (``Predictions.theme_evidence``). Costs about as
             much as the tagging itself; off when tagging a whole corpus for a report.
+        labels : bool
+            Predict the trained labels (off: themes and topics only, no context needed).
 
         Returns
         -------
@@ -112,6 +131,8 @@ class Model:
         from topics.predictions import Predictions
 
         texts = [str(t) for t in texts]
+        if labels and self.context_columns:
+            context = self._context(context, len(texts))
         index = pd.RangeIndex(len(texts))
         ids = self.theme_ids
         why = None
@@ -129,13 +150,13 @@ class Model:
         if self.topic_model is not None:
             topic_ids, _ = self.topic_model.transform(texts)
             info = self.topic_model.topic_info()
-            labels = info["label"].to_numpy()
+            names_of = info["label"].to_numpy()
             stable = self._stable_ids(info["topic"].to_numpy())
             raw = np.asarray(topic_ids, dtype=int)
             topics = pd.Series(
                 np.where(unknown, -1, stable[raw] if len(texts) else raw), index=index, dtype=int
             )
-            shown = np.asarray(labels[raw] if len(texts) else [], dtype=object)
+            shown = np.asarray(names_of[raw] if len(texts) else [], dtype=object)
             shown[unknown] = UNKNOWN_TOPIC
             topic_labels = pd.Series(shown, index=index)
             topic_info = pd.DataFrame(
@@ -152,8 +173,8 @@ class Model:
                 topic_info = lineage_columns(topic_info, self.lineage)
         predicted: dict[str, Any] = {}
         label_probs: dict[str, Any] = {}
-        for column, clf in self.labels.items():
-            values, column_proba = clf.predict_with_proba(texts)
+        for column, clf in self.labels.items() if labels else ():
+            values, column_proba = clf.predict_with_proba(texts, context=context)
             predicted[column] = [None if u else v for v, u in zip(values, unknown, strict=True)]
             if column_proba is not None:
                 label_probs[column] = np.where(unknown, np.nan, column_proba)
@@ -169,6 +190,41 @@ class Model:
             unknown=pd.Series(unknown, index=index),
             theme_evidence=why,
         )
+
+    def context_of(self, frame: pd.DataFrame) -> dict[str, list[Any]] | None:
+        """The :attr:`context_columns` of a corpus table (``None`` when there are none).
+
+        Raises
+        ------
+        CorpusError
+            The table lacks one, named with the table's source files.
+        """
+        from pathlib import Path
+
+        missing = [c for c in self.context_columns if c not in frame.columns]
+        if missing:
+            sources = sorted({Path(str(s)).name for s in frame.get(schema.SOURCE, [])})
+            where = ", ".join(sources[:3]) + (" …" if len(sources) > 3 else "") or "the corpus"
+            raise CorpusError(
+                f"{where}: no column {missing[0]!r}, which the label classifier(s) for "
+                f"{', '.join(map(repr, self.labels))} read as context (trained with "
+                f"--context-columns {','.join(self.context_columns)})",
+                f"add a {missing[0]!r} column (the text the classifier saw there in training) "
+                "to the table",
+            )
+        return {c: frame[c].tolist() for c in self.context_columns} or None
+
+    def _context(self, context: Any, n: int) -> dict[str, list[str]]:
+        from topics.classify._label_fit import context_texts
+
+        try:
+            return context_texts(self.context_columns, context, n)
+        except CorpusError as exc:
+            raise CorpusError(
+                f"the label classifier(s) for {', '.join(map(repr, self.labels))}: {exc.message}",
+                "predict from a table with those columns (topics predict --file releases.csv), "
+                "or pass context={column: texts, ...} to Model.predict",
+            ) from exc
 
     def _stable_ids(self, numbers):
         """Stable topic ids of the topic model's topic numbers (see :mod:`topics.lineage`)."""

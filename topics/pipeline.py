@@ -36,19 +36,32 @@ BATCH = 2000
 
 
 def predict_corpus(
-    model: Model, frame: pd.DataFrame, progress: Progress | None = None
+    model: Model, frame: pd.DataFrame, progress: Progress | None = None, *, labels: bool = True
 ) -> Predictions:
-    """``model.predict`` over every row of a corpus table, in batches; index aligned with it."""
+    """``model.predict`` over every row of a corpus table, in batches; index aligned with it.
+
+    The label classifiers' context columns (``train --context-columns``) are read from
+    ``frame``; a frame without one is a :class:`~topics.errors.CorpusError` naming it.
+    """
     from topics.predictions import concat
 
     texts = schema.model_texts(frame)
+    context = model.context_of(frame) if labels else None
     parts = []
     for start in range(0, len(texts), BATCH):
         if progress:
             progress(f"tagging releases {start:,}/{len(texts):,}", start / max(1, len(texts)))
-        parts.append(model.predict(texts[start : start + BATCH], evidence=False))
+        batch = (
+            None if context is None else {c: v[start : start + BATCH] for c, v in context.items()}
+        )
+        parts.append(
+            model.predict(
+                texts[start : start + BATCH], context=batch, evidence=False, labels=labels
+            )
+        )
     if not parts:
-        return model.predict([], evidence=False).with_index(frame.index)
+        empty = model.predict([], context=context, evidence=False, labels=labels)
+        return empty.with_index(frame.index)
     return concat(parts).with_index(frame.index)
 
 
@@ -88,17 +101,34 @@ def ingest(
     return corpus
 
 
-def predict(texts: Sequence[str], *, model: Model | str | Path = DEFAULT_MODEL) -> Predictions:
-    """Tag texts with a model (a :class:`~topics.model.Model` or its directory).
+def predict(
+    texts: Sequence[str] | Corpus,
+    *,
+    model: Model | str | Path = DEFAULT_MODEL,
+    context: Mapping[str, Sequence[str]] | pd.DataFrame | None = None,
+) -> Predictions:
+    """Tag texts (or every release of a corpus) with a model (a Model or its directory).
+
+    Parameters
+    ----------
+    texts : sequence of str, or Corpus
+        A :class:`~topics.corpus.Corpus` (``topics predict --file releases.csv``) is tagged
+        row by row (:func:`predict_corpus`), its context columns read from its table.
+    context : mapping of str to sequence of str, or DataFrame, optional
+        With texts: one text per text for every context column the model's label classifiers
+        read (see :attr:`topics.Model.context_columns`).
 
     Returns
     -------
     Predictions
         ``.to_frame()`` for one flat table.
     """
+    from topics.corpus import Corpus
     from topics.model import as_model
 
-    return as_model(model).predict(texts)
+    if isinstance(texts, Corpus):
+        return predict_corpus(as_model(model), texts.frame.reset_index(drop=True))
+    return as_model(model).predict(texts, context=context)
 
 
 def build_report(
@@ -305,7 +335,8 @@ def suggest_for_corpus(
     if model is not None:
         fitted = as_model(model)
         taxonomy = fitted.taxonomy
-        tagged = fitted.predict(texts, evidence=False).theme_labels[taxonomy.ids].to_numpy()
+        tagged = fitted.predict(texts, evidence=False, labels=False).theme_labels[taxonomy.ids]
+        tagged = tagged.to_numpy()
     else:
         taxonomy = default_taxonomy()
         if themes is not None:

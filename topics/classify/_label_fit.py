@@ -17,10 +17,40 @@ import numpy as np
 
 from topics.classify import _linear, select
 from topics.classify.metrics import multilabel_metrics, single_label_metrics
-from topics.errors import TrainingError
+from topics.errors import CorpusError, TrainingError
 from topics.progress import Progress
 
 Context = Mapping[str, Sequence[str]] | Any | None
+
+
+def context_texts(
+    names: Sequence[str], context: Context, n: int, *, fitting: bool = False
+) -> dict[str, list[str]]:
+    """One text per document for every context column in ``names`` (``None``/NaN → "").
+
+    Raises :class:`TrainingError` (``fitting``) or :class:`CorpusError` (predicting) naming a
+    column that ``context`` (a mapping or a DataFrame) lacks or whose length is not ``n``.
+    """
+    from topics.classify._base import as_texts
+
+    error = TrainingError if fitting else CorpusError
+    columns = {}
+    for name in (str(c) for c in names):
+        try:
+            column = (context if context is not None else {})[name]
+        except KeyError:
+            given = list(context.keys()) if hasattr(context, "keys") else []
+            raise error(
+                f"no context column {name!r} was given "
+                f"(the classifier reads {', '.join(map(str, names))}; "
+                f"given: {', '.join(map(str, given)) or 'none'})",
+                "pass one text per document for every context column",
+            ) from None
+        column = as_texts(list(column))
+        if len(column) != n:
+            raise error(f"context column {name!r} has {len(column)} rows for {n} documents")
+        columns[name] = column
+    return columns
 
 
 def _plan(model: Any, docs: dict[str, list[str]], n_classes: int, mode: str, k: int) -> Any:

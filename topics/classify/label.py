@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from topics.classify import _linear, select
 from topics.classify._base import MIN_DOCUMENTS, as_texts
-from topics.classify._label_fit import Context, fit_multi, fit_single
+from topics.classify._label_fit import Context, context_texts, fit_multi, fit_single
 from topics.errors import TrainingError
 from topics.progress import Progress, noop
 
@@ -164,7 +164,7 @@ class LabelClassifier(BaseEstimator):
         if len(labels) != len(texts):
             raise TrainingError(f"{len(labels)} labels for {len(texts)} texts")
         self._check_params()
-        columns = self._context(context, len(texts))
+        columns = context_texts(self.context_columns, context, len(texts), fitting=True)
         keep = [i for i, v in enumerate(labels) if not is_missing(v)]
         unlabelled = [i for i, v in enumerate(labels) if is_missing(v)]
         if len(keep) < MIN_DOCUMENTS:
@@ -243,27 +243,6 @@ class LabelClassifier(BaseEstimator):
                 f"priors must be None, 'estimate' or class → share, got {self.priors!r}"
             )
 
-    def _context(self, context: Context, n: int) -> dict[str, list[str]]:
-        names = [str(c) for c in self.context_columns]
-        if not names:
-            return {}
-        if context is None:
-            context = {}
-        columns = {}
-        for name in names:
-            try:
-                column = context[name]
-            except KeyError:
-                raise TrainingError(
-                    f"no context column {name!r} was given",
-                    "pass one text per document for every context column",
-                ) from None
-            column = as_texts(list(column))
-            if len(column) != n:
-                raise TrainingError(f"context column {name!r} has {len(column)} rows for {n}")
-            columns[name] = column
-        return columns
-
     def _target_priors(
         self, texts: list[str], columns: dict[str, list[str]], unlabelled: list[int]
     ) -> np.ndarray:
@@ -300,20 +279,19 @@ class LabelClassifier(BaseEstimator):
         from scipy import sparse
 
         texts = as_texts(texts)
-        parts = []
-        for name, vectorizer in zip(self.block_names_, self.vectorizers_, strict=True):
-            if name.startswith("context:"):
-                column = (context or {}).get(name[8:]) if context is not None else None
-                column = as_texts(list(column)) if column is not None else [""] * len(texts)
-                parts.append(vectorizer.transform(column))
-            else:
-                parts.append(vectorizer.transform(texts))
+        columns = context_texts(self.context_columns, context, len(texts))
+        parts = [
+            vectorizer.transform(columns[name[8:]] if name.startswith("context:") else texts)
+            for name, vectorizer in zip(self.block_names_, self.vectorizers_, strict=True)
+        ]
         return sparse.hstack(parts, format="csr") * (1 / np.sqrt(len(parts)))
 
     def decision_function(self, texts: Sequence[str], *, context: Context = None) -> np.ndarray:
         """Raw SVM decision values, ndarray of shape (n_texts, n_classes).
 
-        Context blocks of texts without ``context`` are empty (the text alone decides).
+        ``context`` gives one text per text for every name in ``context_columns`` (as in
+        ``fit``); a classifier trained with context columns refuses to predict without them
+        (:class:`~topics.errors.CorpusError` naming the missing column).
         """
         check_is_fitted(self, "coef_")
         return _linear.decision(self._features(texts, context), self.coef_, self.intercept_)

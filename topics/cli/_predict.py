@@ -42,26 +42,40 @@ def register(app: typer.Typer) -> None:
 
 @handles_errors
 def predict_cli(
+    ctx: typer.Context,
     texts: Annotated[
         list[str] | None,
         typer.Argument(help="Texts to tag. Without texts or --file, lines are read from stdin."),
     ] = None,
     file: Annotated[
-        Path | None, typer.Option("--file", help="A text file, one release per line ('-': stdin).")
+        Path | None,
+        typer.Option(
+            "--file",
+            help="A text file, one release per line ('-': stdin), or a table of releases "
+            "(.csv/.tsv/.json/.jsonl/.parquet) with the model's context columns.",
+        ),
     ] = None,
     model: ModelPath = DEFAULT_MODEL,
+    text_column: TextColumn = None,
+    title_column: TitleColumn = None,
+    id_column: IdColumn = None,
     as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:
     """Tag texts with themes (and probabilities), a topic and every trained label.
 
     Example: topics predict "Korea and Canada sign a critical minerals MOU" --json
+
+    Example: topics predict --file releases.csv --model models/stance --json
     """
     from topics.errors import TopicsError
     from topics.pipeline import predict
 
     if texts and file:
         raise typer.BadParameter("give texts or --file, not both", param_hint="--file")
+    if file is not None and _is_table(file):
+        _predict_table(file, model, ctx.params, as_json)
+        return
     if file is not None and str(file) != "-":
         try:
             data = file.read_bytes()
@@ -87,6 +101,36 @@ def predict_cli(
     from topics.cli._render import print_predictions
 
     print_predictions(frame, lines)
+
+
+def _is_table(file: Path) -> bool:
+    from topics.corpus.sources import format_of
+
+    return format_of(file) in ("csv", "tsv", "json", "jsonl", "parquet")
+
+
+def _predict_table(file: Path, model: Path, params: dict, as_json: bool) -> None:
+    """A table of releases: each row tagged, its context columns read from the table."""
+    import pandas as pd
+
+    from topics.corpus import schema
+    from topics.pipeline import predict
+
+    corpus = read_corpus([file], params)
+    frame = predict(corpus, model=model).to_frame()
+    rows = corpus.frame.reset_index(drop=True)
+    if as_json:
+        echo_accounting(corpus.report, err=True)
+        keys = [c for c in (schema.ID, schema.SOURCE_ID, schema.TITLE) if c in rows.columns]
+        records = frame.to_dict(orient="records")
+        for record, row in zip(records, rows[keys].to_dict(orient="records"), strict=True):
+            record.update({k: None if pd.isna(v) else str(v) for k, v in row.items()})
+        echo_json(records)
+        return
+    from topics.cli._render import print_predictions
+
+    echo_accounting(corpus.report)
+    print_predictions(frame, schema.model_texts(rows))
 
 
 def _stdin_bytes() -> bytes:

@@ -100,7 +100,7 @@ def evaluate_model(
         if column not in frame.columns:
             raise TopicsError(f"the corpus has no column {column!r}", "name the column it has")
         results[f"label:{column}"] = evaluate_classifier(
-            model.labels[column], texts, frame[column].tolist()
+            model.labels[column], texts, frame[column].tolist(), context=model.context_of(frame)
         )
     if model.topic_model is not None:
         results["topics"] = score_topic_model(model.topic_model, texts)

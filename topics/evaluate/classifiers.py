@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from topics.classify._label_fit import context_texts
 from topics.classify.label import LabelClassifier, is_missing, is_multi
 from topics.classify.metrics import multilabel_metrics, single_label_metrics
 from topics.classify.theme import ThemeClassifier
@@ -14,7 +15,7 @@ from topics.errors import TrainingError
 
 
 def evaluate_classifier(
-    model: ThemeClassifier | LabelClassifier, texts: Sequence[str], Y: Any
+    model: ThemeClassifier | LabelClassifier, texts: Sequence[str], Y: Any, *, context: Any = None
 ) -> dict[str, Any]:
     """Metrics of ``model`` on labelled texts, in the same form as ``model.cv_metrics_``.
 
@@ -37,7 +38,7 @@ def evaluate_classifier(
     """
     texts = list(texts)
     if isinstance(model, LabelClassifier):
-        return _evaluate_labels(model, texts, list(Y))
+        return _evaluate_labels(model, texts, list(Y), context)
     classes = [str(c) for c in model.classes_]
     left_out: dict[str, str] = {}
     if hasattr(Y, "columns"):
@@ -65,14 +66,17 @@ def evaluate_classifier(
     return out
 
 
-def _evaluate_labels(model: LabelClassifier, texts: list[str], labels: list[Any]) -> dict[str, Any]:
+def _evaluate_labels(
+    model: LabelClassifier, texts: list[str], labels: list[Any], context: Any
+) -> dict[str, Any]:
     if len(labels) != len(texts):
         raise TrainingError(f"{len(labels)} labels for {len(texts)} texts")
     keep = [i for i, v in enumerate(labels) if not is_missing(v)]
+    columns = context_texts(model.context_columns, context, len(texts))
     texts = [texts[i] for i in keep]
     labels = [labels[i] for i in keep]
     classes = [str(c) for c in model.classes_]
-    predicted = model.predict(texts)
+    predicted = model.predict(texts, context={c: [v[i] for i in keep] for c, v in columns.items()})
     if not model.multilabel_:
         truth = [str(v) for v in labels]
         unknown = sorted(set(truth) - set(classes))

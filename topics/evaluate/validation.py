@@ -232,7 +232,7 @@ def measure(model: Model, documents: pd.DataFrame, gold: GoldLabels, seed: int =
     coded_docs = documents[rows].reset_index(drop=True)
     codes = codes.reindex(coded_docs[schema.ID].astype(str))
     weights = gold.weights.reindex(codes.index).to_numpy(dtype=float)
-    predictions = model.predict(schema.model_texts(coded_docs))
+    predictions = model.predict(schema.model_texts(coded_docs), labels=False)
     tagged = predictions.theme_labels.to_numpy(dtype=bool)
     values = codes.to_numpy(dtype=float)
     scores = bootstrap_scores(values, tagged, ids, weights if gold.weighted else None, seed=seed)
