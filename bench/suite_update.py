@@ -11,8 +11,9 @@ at least half of ``R_k``. The share is taken over the parent topics with ``|R_k|
 releases the updated model still groups: at least 20 of ``R_k`` fall in one updated topic
 ("old topics that still hold ≥ 20 releases"). The mean Jaccard overlap ``|R_k ∩ S_k| / |R_k ∪
 S_k|`` of kept topics is printed beside it. Both refit schemes are measured: ``warm`` (the
-default, parent embedding kept) and ``full`` (every component refit from scratch, the topics
-matched across two embedding spaces), the latter being the real test of the matching.
+default, parent embedding kept), ``full`` (embedding, vocabulary and clustering refit from
+scratch, seeded with the parent's topics; matched across two embedding spaces) and, as its
+baseline, ``fresh`` (the same fresh fit without the seeding: the clustering as it comes).
 
 Theme tags: the share of old releases whose theme tags (decisions) change from the parent to
 the updated model, for the default update (no gold labels: tagger kept) and with the theme
@@ -72,9 +73,9 @@ def run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict[st
         refit = parent.update(june, refit_themes=True)
         rows.append(_tags_row(parent, refit.model, "theme tagger refit on old + new"))
         if not quick:
-            log(f"{SUITE}: full-scheme update with June")
-            full = parent.update(june, scheme="full")
-            rows += _identity_rows(parent, full, "full", "June")
+            for scheme in ("full", "fresh"):
+                log(f"{SUITE}: {scheme}-scheme update with June")
+                rows += _identity_rows(parent, parent.update(june, scheme=scheme), scheme, "June")
         log(f"{SUITE}: warm update of the June model with October")
         result.model.save(Path(tmp) / "june")
         june_model = topics.load(Path(tmp) / "june")
@@ -169,10 +170,26 @@ def _identity_rows(parent, result, scheme: str, month: str) -> list[dict[str, An
             note=f"{ident['kept']} of {ident['eligible']} kept; mean Jaccard overlap of kept "
             f"topics {ident['jaccard'] if ident['jaccard'] is None else round(ident['jaccard'], 3)}"
             f"; {len(result.matched)} matched, {len(result.new)} new, {len(result.retired)} "
-            f"retired (ids {result.retired[:20]}); new topics: {'; '.join(new) or 'none'}",
+            f"retired (ids {result.retired[:20]}); new topics: {'; '.join(new) or 'none'}"
+            f"{_refit_note(result.refit.get('topics', {}))}",
             headline=scheme == "warm" and month == "June",
         )
     ]
+
+
+def _refit_note(info: dict[str, Any]) -> str:
+    """What the warm refit found: novel releases, candidate topics, topics dropped."""
+    if info.get("scheme") == "fresh":
+        return f"; the fresh fit has {info['fresh_topics']} topics"
+    found = (
+        f"{info['novel_releases']} novel releases"
+        if "novel_releases" in info
+        else f"fresh fit of {info['fresh_topics']} topics"
+    )
+    return (
+        f"; {found}, {info['candidate_topics']} candidate topics, {info['dropped_topics']} "
+        f"dropped, {info['iterations']} iterations"
+    )
 
 
 def _tags_row(parent, updated, what: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import topics
 from topics.cli import app
 from topics.corpus import schema
-from topics.topic_model._lineage import match_topics, term_weights
+from topics.topic_model._lineage import match_topics, release_overlap, term_weights
 
 VOCAB = {
     "minerals": "lithium nickel cobalt graphite rare earth mine refining reserves stockpile",
@@ -67,6 +67,18 @@ def test_matching_pairs_similar_topics_and_leaves_the_rest():
     assert far.pairs == [] and far.retired == [0] and far.new == [0]
 
 
+def test_release_overlap_is_the_jaccard_index_of_the_old_releases():
+    parent = np.array([0, 0, 0, 1, 1, 2])
+    refit = np.array([1, 1, 0, 0, 0, 0])
+    overlap = release_overlap(parent, refit, 3, 2)
+    # parent 0 = {0,1,2}, refit 1 = {0,1}: 2 / 3; parent 1 = {3,4}, refit 0 = {2,3,4,5}: 2 / 4
+    np.testing.assert_allclose(overlap, [[1 / 6, 2 / 3], [2 / 4, 0], [1 / 4, 0]])
+    # The overlap alone decides between two topics whose centroids and terms look alike.
+    same = term_weights(np.ones((2, 3)), ["a", "b", "c"])
+    match = match_topics(np.ones((2, 2)), np.ones((2, 2)), same, same, overlap=np.eye(2)[::-1])
+    assert [(p, c) for p, c, _ in match.pairs] == [(0, 1), (1, 0)]
+
+
 def test_update_keeps_ids_and_records_the_lineage(stream):
     tmp, _, new = stream
     parent = topics.load(tmp / "parent")
@@ -101,6 +113,8 @@ def test_new_topic_gets_a_new_id(stream, tmp_path):
     # the other topics keep theirs.
     shifted = _write(tmp_path / "shift.csv", ["minerals", "chips", "energy"], 150, 7, 3)
     result = parent.update(topics.load_corpus(shifted), scheme="full")
+    assert result.refit["topics"]["scheme"] == "full"
+    assert result.refit["topics"]["candidate_topics"] >= 1  # from the fresh fit
     lineage = result.model.lineage
     energy = _topic_of(result.model, f"The ministry said {VOCAB['energy']}.")
     assert energy in result.new and energy >= parent.lineage.next_id
@@ -110,6 +124,11 @@ def test_new_topic_gets_a_new_id(stream, tmp_path):
         assert _topic_of(result.model, probe) == _topic_of(parent, probe)
     info = result.model.predict(["x"]).topic_info
     assert set(info.loc[info["status"] == "new", "topic"]) == set(result.new)
+    # The fresh fit as it is (no seeding) is matched the same way and finds energy too.
+    fresh = parent.update(topics.load_corpus(shifted), scheme="fresh")
+    assert fresh.refit["topics"]["scheme"] == "fresh" and fresh.new
+    with pytest.raises(ValueError, match="scheme"):
+        parent.update(topics.load_corpus(shifted), scheme="cold")
 
 
 def test_unmatched_topic_retires_and_its_id_is_never_reused(stream):

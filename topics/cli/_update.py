@@ -65,7 +65,10 @@ def update_cli(
     full: Annotated[
         bool,
         typer.Option(
-            "--full", help="Refit the topic model from scratch (new embedding) before matching."
+            "--full",
+            help="Refit the topic model's embedding, vocabulary and clustering from scratch "
+            "(seeded with the current topics) before matching: finds topics the new words "
+            "make, at the cost of a retrain.",
         ),
     ] = False,
     text_column: TextColumn = None,

@@ -1,10 +1,16 @@
 """Topic identity across fits: match the topics of a refit to those of its parent.
 
-Two topics are compared by the mean of two cosines (weights :data:`CENTROID_WEIGHT`):
+Two topics are compared by the mean of three similarities, each in 0..1 (two without the
+third):
 
-- their centroids, in one embedding space (the caller makes sure both are in the same space);
-- their c-TF-IDF term weights, compared by term string over each topic's
-  :data:`TERMS_COMPARED` best terms, so two fits with different vocabularies can be compared.
+- the cosine of their centroids, in one embedding space (the caller makes sure both are in the
+  same space);
+- the cosine of their c-TF-IDF term weights, compared by term string over each topic's
+  :data:`TERMS_COMPARED` best terms, so two fits with different vocabularies can be compared;
+- the overlap of their releases (:func:`release_overlap`): the parent's releases are in the
+  refit too, so the Jaccard index of the two topics' sets of those releases says directly
+  whether the refit topic holds what the parent topic held (the identity that matters to a
+  reader: "the same releases are still together under this id").
 
 The pairs are chosen by the Hungarian algorithm (:func:`scipy.optimize.linear_sum_assignment`,
 maximising the total similarity, one partner at most per topic) and a pair is kept only when its
@@ -23,8 +29,6 @@ import numpy as np
 #: a topic refit on its own releases plus a month of news scores above 0.8, and two
 #: different topics that share one frequent term score below 0.3.
 MATCH_THRESHOLD = 0.5
-#: Weight of the centroid cosine; the term cosine gets the rest.
-CENTROID_WEIGHT = 0.5
 #: Best c-TF-IDF terms of each topic compared.
 TERMS_COMPARED = 50
 
@@ -94,12 +98,35 @@ def centroid_similarity(parent: np.ndarray, refit: np.ndarray) -> np.ndarray:
     return unit(parent) @ unit(refit).T
 
 
+def release_overlap(
+    parent_labels: np.ndarray, refit_labels: np.ndarray, n_parent: int, n_refit: int
+):
+    """Jaccard index of every (parent topic, refit topic) pair over the parent's releases.
+
+    Parameters
+    ----------
+    parent_labels, refit_labels : ndarray of shape (n_releases,)
+        The topic of each of the parent's releases in the parent and in the refit.
+
+    Returns
+    -------
+    ndarray of shape (n_parent, n_refit)
+    """
+    parent_labels = np.asarray(parent_labels, dtype=np.int64)
+    refit_labels = np.asarray(refit_labels, dtype=np.int64)
+    both = np.zeros((n_parent, n_refit))
+    np.add.at(both, (parent_labels, refit_labels), 1.0)
+    union = both.sum(axis=1, keepdims=True) + both.sum(axis=0, keepdims=True) - both
+    return np.divide(both, union, out=np.zeros_like(both), where=union > 0)
+
+
 def match_topics(
     parent_centroids: np.ndarray,
     refit_centroids: np.ndarray,
     parent_terms: Sequence[dict],
     refit_terms: Sequence[dict],
     threshold: float = MATCH_THRESHOLD,
+    overlap: np.ndarray | None = None,
 ) -> Match:
     """Pair each parent topic with at most one refit topic (Hungarian, similarity ≥ threshold).
 
@@ -112,6 +139,8 @@ def match_topics(
         From :func:`term_weights`.
     threshold : float
         Lowest similarity of a kept pair.
+    overlap : ndarray of shape (n_parent, n_refit), optional
+        From :func:`release_overlap`; without it the similarity is the mean of the two cosines.
 
     Returns
     -------
@@ -119,9 +148,13 @@ def match_topics(
     """
     from scipy.optimize import linear_sum_assignment
 
-    sim = CENTROID_WEIGHT * centroid_similarity(parent_centroids, refit_centroids) + (
-        1.0 - CENTROID_WEIGHT
-    ) * term_similarity(parent_terms, refit_terms)
+    parts = [
+        np.clip(centroid_similarity(parent_centroids, refit_centroids), 0.0, 1.0),
+        np.clip(term_similarity(parent_terms, refit_terms), 0.0, 1.0),
+    ]
+    if overlap is not None:
+        parts.append(np.asarray(overlap, dtype=np.float64))
+    sim = np.mean(parts, axis=0)
     rows, cols = linear_sum_assignment(sim, maximize=True) if sim.size else ([], [])
     pairs = sorted(
         (int(r), int(c), float(sim[r, c]))

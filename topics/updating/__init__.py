@@ -103,8 +103,11 @@ def update(
         against the held and the new releases: ids or titles of either).
     refit_themes : bool, optional
         Refit the theme classifier; by default only when gold labels change a target.
-    scheme : {"warm", "full"}
-        How the topic model is refit (see :mod:`topics.topic_model._refit`).
+    scheme : {"warm", "full", "fresh"}
+        How the topic model is refit (see :mod:`topics.topic_model._refit`): ``"warm"`` keeps
+        the parent's embedding and vocabulary (cheap); ``"full"`` refits them and the
+        clustering from scratch, seeded with the parent's topics; ``"fresh"`` takes the new
+        clustering as it is (more topics re-cut, fewer keep their id).
     progress : callable, optional
         ``progress(message, fraction)``.
 
@@ -124,6 +127,8 @@ def update(
     from topics.model import as_model
     from topics.persist import check_writable
 
+    if scheme not in ("warm", "full", "fresh"):
+        raise ValueError(f"scheme must be 'warm', 'full' or 'fresh', got {scheme!r}")
     say = progress or noop
     if out is not None:
         parent_dir = model if isinstance(model, str | Path) else getattr(model, "path", None)
