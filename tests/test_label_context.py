@@ -129,3 +129,25 @@ def test_the_report_reads_the_context_or_names_the_missing_column(trained, tmp_p
     lacking = _csv(root, dated.drop(columns="before"), "undated-context.csv")
     with pytest.raises(CorpusError, match=r"undated-context\.csv: no column 'before'"):
         topics.build_report(model, lacking, out=tmp_path / "s.html")
+
+
+def test_evaluate_and_info_json_carry_the_confusion_and_name_unknown_classes(trained):
+    root, _ = trained
+    new = _table(20, seed=7)
+    new.loc[0, "stance"] = "maybe"  # a class the model never learned
+    path = _csv(root, new, "scored.csv")
+    runner = CliRunner()
+    model = ["--model", str(root / "model")]
+    result = runner.invoke(
+        app, ["evaluate", str(path), *model, "--label-column", "stance", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    scored = json.loads(result.stdout)["label:stance"]
+    assert scored["confusion"]["kind"] == "multiclass"
+    assert scored["confusion"]["classes"] == ["no", "yes"]
+    assert np.array(scored["confusion"]["matrix"]).sum() == 19  # "maybe" is not a model class
+    assert "maybe" in scored["left_out"]
+    info = runner.invoke(app, ["info", str(root / "model"), "--json"])
+    kept = json.loads(info.stdout)["metrics"]["label:stance"]
+    assert np.array(kept["confusion"]["matrix"]).sum() == kept["n_scored"]
+    assert kept["left_out"] == {}

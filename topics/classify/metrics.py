@@ -11,9 +11,14 @@ Both functions return::
       "per_class": {class: {"precision", "recall", "f1", "support"}},
       "intervals": {"level", "n_resamples", "per_class": {class: {"precision", "recall", "f1":
                     [low, high]}}, "macro_f1", "micro_f1"},   # bootstrap over documents
-      "confusion": {"classes", "matrix"},   # single-label: rows true, columns predicted
+      "confusion": {"kind", "classes", "columns", "matrix"},   # see below
       "left_out": {class: reason},  # classes not evaluated, and why
     }
+
+``confusion`` is, single-label, ``kind: "multiclass"``: one row per true class, one column per
+predicted class (``columns`` = ``classes``); multi-label, ``kind: "one_vs_rest"``: one row per
+class, its ``true positive``, ``false positive``, ``false negative`` and ``true negative`` counts.
+Both cover the evaluated classes only.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ def multilabel_metrics(
     kept = [classes[j] for j in keep]
     out = _scores(Y_true[:, keep], Y_pred[:, keep], kept)
     out["intervals"] = interval_scores(Y_true[:, keep], Y_pred[:, keep], kept)
+    out["confusion"] = one_vs_rest_confusion(Y_true[:, keep], Y_pred[:, keep], kept)
     out["accuracy"] = (
         float(np.mean((Y_true[:, keep] == Y_pred[:, keep]).all(axis=1))) if len(Y_true) else 0.0
     )
@@ -143,7 +149,37 @@ def confusion_matrix(
     for t, p in zip(y_true, y_pred, strict=True):
         if str(t) in index and str(p) in index:
             matrix[index[str(t)], index[str(p)]] += 1
-    return {"classes": [str(c) for c in classes], "matrix": matrix.tolist()}
+    names = [str(c) for c in classes]
+    return {"kind": "multiclass", "classes": names, "columns": names, "matrix": matrix.tolist()}
+
+
+#: Columns of a one-vs-rest confusion table (multi-label).
+ONE_VS_REST = ("true positive", "false positive", "false negative", "true negative")
+
+
+def one_vs_rest_confusion(
+    Y_true: np.ndarray, Y_pred: np.ndarray, classes: Sequence[str]
+) -> dict[str, Any]:
+    """Multi-label confusion: per class, its true/false positives and negatives.
+
+    Parameters
+    ----------
+    Y_true, Y_pred : ndarray of bool, shape (n_documents, n_classes)
+
+    Returns
+    -------
+    dict
+        ``{"kind": "one_vs_rest", "classes", "columns": ONE_VS_REST, "matrix"}``, one row
+        ``[tp, fp, fn, tn]`` per class.
+    """
+    T, P = np.asarray(Y_true, dtype=bool), np.asarray(Y_pred, dtype=bool)
+    counts = np.stack([(T & P).sum(0), (~T & P).sum(0), (T & ~P).sum(0), (~T & ~P).sum(0)], 1)
+    return {
+        "kind": "one_vs_rest",
+        "classes": [str(c) for c in classes],
+        "columns": list(ONE_VS_REST),
+        "matrix": counts.astype(int).tolist(),
+    }
 
 
 def interval_scores(

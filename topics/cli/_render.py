@@ -180,14 +180,17 @@ def _print_confusion(console: Any, confusion: dict[str, Any] | None) -> None:
         return
     from rich.table import Table
 
+    multiclass = confusion.get("kind", "multiclass") == "multiclass"
     table = Table(
-        title="Confusion (rows: true, columns: predicted)",
+        title="Confusion (rows: true, columns: predicted)"
+        if multiclass
+        else "Confusion (each class against the rest)",
         show_edge=False,
         pad_edge=False,
         title_justify="left",
     )
-    table.add_column("true \\ predicted")
-    for name in confusion["classes"]:
+    table.add_column("true \\ predicted" if multiclass else "class")
+    for name in confusion.get("columns") or confusion["classes"]:
         table.add_column(str(name), justify="right")
     for name, row in zip(confusion["classes"], confusion["matrix"], strict=True):
         table.add_row(str(name), *(str(v) for v in row))

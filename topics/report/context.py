@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from topics.progress import Progress, noop
 from topics.report import charts
-from topics.report.sections import accuracy_section, info_rows, metric_sections
+from topics.report.sections import (
+    accuracy_section,
+    classifier_sections,
+    info_rows,
+    metric_sections,
+)
 from topics.trends.records import clean, period_label, period_rows, period_start, trend_record
 
 if TYPE_CHECKING:
@@ -147,7 +152,10 @@ def build_context(
         "topics": topic_section,
         "period_terms": tables.period_terms,
         "categories": categories,
-        "metrics": metric_sections(info.metrics),
+        "metrics": metric_sections(
+            {k: v for k, v in (info.metrics or {}).items() if not str(k).startswith("label:")}
+        ),
+        "classifiers": classifier_sections(info.metrics),
         "accuracy": accuracy_section(tables.validation, names),
         "theme_accuracy": theme_accuracy(info.metrics),
         "method": tables.method(),

@@ -126,3 +126,91 @@ def accuracy_section(validation: dict | None, names: dict[str, str]) -> dict:
         "min_youden": MIN_YOUDEN,
         **info,
     }
+
+
+#: Largest confusion matrix drawn in the report (a larger one: the per-class table only).
+MAX_CONFUSION_CLASSES = 40
+
+
+def classifier_sections(metrics: dict) -> list[dict]:
+    """One display block per label classifier (the ``label:<column>`` entries of the metrics).
+
+    Returns
+    -------
+    list of dict
+        ``column``, ``anchor``, ``task_text``, ``method``, ``n_scored``, ``level``, ``config``
+        (one line), ``summary`` (``[name, value]`` rows), ``per_class`` (``name``, ``support``,
+        ``precision``/``recall``/``f1`` and their ``_ci`` bounds, ``cells``: the three scores
+        with their bounds as text), ``confusion`` (``kind``, ``columns``, ``rows`` of ``name``,
+        ``counts``, ``diagonal``; ``shown``) or None, ``left_out`` (``[class, reason]`` pairs).
+    """
+    labelled = [(str(k), v) for k, v in (metrics or {}).items() if str(k).startswith("label:")]
+    return [_block(i, k, m) for i, (k, m) in enumerate(labelled) if isinstance(m, dict)]
+
+
+_SCORES = ("precision", "recall", "f1")
+
+
+def _block(i: int, key: str, m: dict) -> dict:
+    intervals = m.get("intervals") or {}
+    bounds = intervals.get("per_class") or {}
+    per_class = []
+    for name, row in (m.get("per_class") or {}).items():
+        ci = bounds.get(str(name), {})
+        per_class.append(
+            {
+                "name": str(name),
+                "support": row.get("support"),
+                **{k: clean(row.get(k)) for k in _SCORES},
+                **{f"{k}_ci": ci.get(k) for k in _SCORES},
+                "cells": [_with_bounds(row.get(k), ci.get(k)) for k in _SCORES],
+            }
+        )
+    single = m.get("task") == "single_label"
+    averages = [("macro_f1", "macro F1"), ("micro_f1", "micro F1")]
+    summary = [
+        [label, _with_bounds(m[k], intervals.get(k))]
+        for k, label in [("accuracy", "accuracy")] * single + averages
+        if m.get(k) is not None
+    ]
+    config = ", ".join(
+        f"{k.replace('_', ' ')} {'none' if v is None else f'{v:g}' if isinstance(v, float) else v}"
+        for k, v in (m.get("config") or {}).items()
+    )
+    return {
+        "column": key[len("label:") :],
+        "anchor": f"label-{i}",
+        "task_text": "one label per document" if single else "several labels per document",
+        "method": m.get("method"),
+        "n_scored": m.get("n_scored", m.get("n_documents")),
+        "level": intervals.get("level", 0.95),
+        "config": config,
+        "summary": summary,
+        "per_class": per_class,
+        "confusion": _confusion(m.get("confusion")),
+        "left_out": [[str(c), str(r)] for c, r in (m.get("left_out") or {}).items()],
+    }
+
+
+def _with_bounds(value: Any, bounds: Any) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.3f}"
+    return text + (f" [{bounds[0]:.3f}–{bounds[1]:.3f}]" if bounds else "")
+
+
+def _confusion(confusion: dict | None) -> dict | None:
+    if not confusion or not confusion.get("classes"):
+        return None
+    kind = confusion.get("kind", "multiclass")
+    classes = [str(c) for c in confusion["classes"]]
+    rows = [
+        {"name": name, "counts": list(counts), "diagonal": i if kind == "multiclass" else -1}
+        for i, (name, counts) in enumerate(zip(classes, confusion["matrix"], strict=True))
+    ]
+    return {
+        "kind": kind,
+        "columns": [str(c) for c in confusion.get("columns") or classes],
+        "rows": rows,
+        "shown": len(classes) <= MAX_CONFUSION_CLASSES,
+    }
