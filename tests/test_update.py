@@ -124,6 +124,13 @@ def test_new_topic_gets_a_new_id(stream, tmp_path):
         assert _topic_of(result.model, probe) == _topic_of(parent, probe)
     info = result.model.predict(["x"]).topic_info
     assert set(info.loc[info["status"] == "new", "topic"]) == set(result.new)
+    # The report over the whole stream shows the stable ids and lists the new topic.
+    stream_corpus = topics.load_corpus([old, shifted])
+    html = topics.build_report(
+        result.model, stream_corpus, freq="month", out=tmp_path / "r.html", force=True
+    )["html"].read_text("utf-8")
+    assert 'id="latest"' in html and "Created by the latest model update" in html
+    assert f"<strong>{energy}: " in html
     # The fresh fit as it is (no seeding) is matched the same way and finds energy too.
     fresh = parent.update(topics.load_corpus(shifted), scheme="fresh")
     assert fresh.refit["topics"]["scheme"] == "fresh" and fresh.new
