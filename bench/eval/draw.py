@@ -4,7 +4,10 @@ Two rounds, each seeded. Round 1 (n 0–335): Reuters-21578 stories by their Reu
 press releases of 2006 at random and with broad trade/energy words, State of the Union paragraphs
 since 1945 at random and with those words. Round 2 (n 1000–1207) adds strata for the rarer themes:
 Reuters strategic-metal, bop, iron-steel, trade, acq and a few others, Senate releases and SOTU
-paragraphs with technology/trade words. Words only choose which releases are read; every code in
+paragraphs with technology/trade words. Round 3 (n 2000–2215) adds Reuters acq, trade,
+strategic-metal, bop, iron-steel, crude and chip stories, Senate releases with words of the thin
+themes (chips, broadband, vehicles, export controls, ports, sanctions, acquisitions) and at random,
+SOTU paragraphs with such words. Words only choose which releases are read; every code in
 labels.jsonl comes from reading (see README.md). ``split`` is a hash of corpus and id: the "test"
 half is held out.
 
@@ -34,6 +37,17 @@ TECH = re.compile(
 ROUND_1 = [
     ("trade", 45), ("crude", 30), ("nat-gas", 12), ("acq", 25), ("money-fx", 12),
     ("ship", 5), ("earn", 5), ("grain", 5),
+]  # fmt: skip
+#: Round 3: chips, technology, vehicles, security of trade (the themes the first rounds left thin).
+RARE = re.compile(
+    r"\b(semiconductor\w*|chips?|microchips?|broadband|internet|telecom\w*|software|hybrids?|"
+    r"batter(?:y|ies)|electric vehicles?|export controls?|cfius|dubai|ports?|sanctions?|"
+    r"rare earths?|cobalt|lithium|acquisitions?|takeovers?|free trade|wto|gatt|invest\w*)\b",
+    re.I,
+)
+ROUND_3 = [
+    ("acq", 30), ("trade", 25), ("strategic-metal", 15), ("bop", 10), ("iron-steel", 10),
+    ("crude", 10),
 ]  # fmt: skip
 ROUND_2 = [
     ("strategic-metal", 20), ("bop", 20), ("iron-steel", 15), ("trade", 25), ("acq", 25),
@@ -121,7 +135,26 @@ def draw(corpora: Path) -> list[dict]:
     tech = [r for r in senate if len(TECH.findall(r["text"])) >= 4]
     two.take(tech, 55, "grimmer_senate_2006", "tech-trade-words")
     two.take([r for r in sotu if len(TECH.findall(r["text"])) >= 2], 20, "sotu", "tech-trade-words")
-    return rows + two.finish(1000)
+    rows += two.finish(1000)
+
+    three = Sampler(20261203, seen)
+    for label, n in ROUND_3:
+        three.take(labelled(label), n, "reuters21578", f"label:{label}")
+    short = [r for r in reuters if len(r["text"]) <= 8000]
+    chips = [
+        r
+        for r in short
+        if re.search(r"\b(semiconductor\w*|microchips?|chipmakers?)\b", r["text"], re.I)
+    ]
+    three.take(chips, 20, "reuters21578", "chip-words")
+    senate_short = [r for r in senate if len(r["text"]) <= 8000]
+    rare = [r for r in senate_short if len(set(m.lower() for m in RARE.findall(r["text"]))) >= 2]
+    three.take(rare, 60, "grimmer_senate_2006", "rare-theme-words")
+    three.take(senate_short, 20, "grimmer_senate_2006", "random")
+    three.take(
+        [r for r in sotu if len(RARE.findall(r["text"])) >= 1], 20, "sotu", "rare-theme-words"
+    )
+    return rows + three.finish(2000)
 
 
 if __name__ == "__main__":
