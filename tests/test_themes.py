@@ -337,3 +337,13 @@ def test_phrases_with_symbols_match_literally():
 def test_literal_excludes_block_literal_includes():
     taxonomy = _one_theme(include=["S&P"], exclude=["S&P 500"])
     assert theme_hits(["The S&P 500 fell", "S&P cut the rating"], taxonomy)["t"].tolist() == [0, 1]
+
+
+def test_default_phrases_do_not_match_words_that_only_stem_alike():
+    # Porter stems "renewable" to "renew": the energy theme names renewable energy, not a bid
+    texts = ["Maxwell would not renew its bid\n\nMaxwell would not renew its bid for the firm."]
+    assert not weak_labels(texts, default_taxonomy())["energy"].any()
+    renewable = (
+        "Renewable energy targets raised\n\nThe ministry raised its renewable energy targets."
+    )
+    assert weak_labels([renewable], default_taxonomy())["energy"].all()
