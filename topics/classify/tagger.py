@@ -95,8 +95,7 @@ class ThemeTagger(LinearTextModel):
     gold_weight : float
         Weight of a gold-labelled release in training the text model.
     min_gold : int
-        Gold positives and negatives a theme needs for its cut to be chosen on them (on
-        ``bench/eval``'s dev half, cuts chosen on 5 lowered macro-F1 from 0.814 to 0.786).
+        Gold positives and negatives a theme needs for its cut to be chosen on them (20).
     random_state : int
 
     Attributes
