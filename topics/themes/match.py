@@ -168,14 +168,12 @@ class _Rules:
         stem_exclude = [p for p in exclude if not is_literal(p)]
         self.stem_include = StemPhrases(map(phrase_key, stem_include))
         self.stem_exclude = StemPhrases(map(phrase_key, stem_exclude))
-        # proximity rules match on the joined stems, blocked where an exclude matches there
-        self.exclude_pattern = compile_stems(stem_exclude) if self.near else None
         self.literal_include = compile_literals(literal_include)
         self.literal_exclude = compile_literals([p for p in exclude if is_literal(p)])
         self.original = {phrase_key(p): p for p in reversed(stem_include)}
         self.original.update({literal_key(p): p for p in reversed(literal_include)})
         self.first_stems = {*self.stem_include.by_first, *self.stem_exclude.by_first}
-        self.first_stems |= {k.split()[0] for rule in self.near for k in rule.names if k}
+        self.first_stems |= {stem for rule in self.near for stem in rule.first_stems}
 
     def matches(self, words: list[str], starts: list[int] | None, raw: str) -> list[str]:
         """Include phrases (as written in the taxonomy) matched, in order of the text.
@@ -185,14 +183,12 @@ class _Rules:
         starts in the text; ``raw``: the NFKC text, for literal phrases.
         """
         found = []
-        if starts is not None and self.stem_include:
+        if starts is not None and (self.stem_include or self.near):
             spans = self.stem_include.find(words, starts)
-            blocked = self.stem_exclude.find(words, starts) if spans and self.stem_exclude else []
+            wanted = self.stem_exclude and (spans or self.near)
+            blocked = self.stem_exclude.find(words, starts) if wanted else []
             found = [self.original[k] for s, e, k in spans if not overlaps(s, e, blocked)]
-        if starts is not None and self.near:
-            key = " " + " ".join(words) + " "
-            blocked_chars = _spans(self.exclude_pattern, key)
-            found += [name for rule in self.near for name in rule.matches(key, blocked_chars)]
+            found += [name for rule in self.near for name in rule.matches(words, starts, blocked)]
         if self.literal_include is not None:
             found += literal_matches(self.literal_include, self.literal_exclude, raw, self.original)
         return found
@@ -221,7 +217,7 @@ class ThemeMatcher:
                 _Rules(
                     [p for p in t.include if keep(p)],
                     [p for p in t.exclude if keep(p)],
-                    [NearRule(rule, compile_stems, phrase_key, keep) for rule in t.near],
+                    [NearRule(rule, phrase_key, keep) for rule in t.near],
                 )
                 for t in self.taxonomy
             ]
@@ -363,10 +359,6 @@ def _salience(found: Sequence[Hit], body_words: int) -> float:
             score[hit.where] += weight * hit.count
     score["body"] /= math.sqrt(max(1.0, body_words / BODY_WORDS))
     return score["title"] + score["lead"] + score["body"]
-
-
-def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in pattern.finditer(text)] if pattern is not None else []
 
 
 def doc_key(text: str | None) -> str:
