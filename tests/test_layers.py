@@ -18,8 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "topics"
 #: predictions; ``evaluate`` uses the trend statistics (error rates) and the model;
 #: ``releases`` (what a model was trained on) and ``lineage`` (stable topic ids) are parts of a
 #: model; ``training`` measures the tagger with ``evaluate``; ``updating`` refits a model as
-#: ``training`` fits it; ``pipeline`` and ``annotate`` run a
-#: model over a corpus; ``cli`` is the shell over all.
+#: ``training`` fits it; ``pipeline`` and ``annotate`` run a model over a corpus, and
+#: ``distributed`` runs the pipeline's steps on a Dask cluster; ``cli`` is the shell over all.
 LAYERS = [
     [
         "errors",
@@ -43,7 +43,7 @@ LAYERS = [
     ["evaluate"],
     ["training", "updating"],
     ["report"],
-    ["pipeline", "annotate"],
+    ["pipeline", "annotate", "distributed"],
     ["cli"],
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -176,8 +176,8 @@ def build_report(
     """
     from topics.corpus import Corpus, as_corpus
     from topics.model import Model, as_model
-    from topics.report import ReportInfo, check_writable, write_report
-    from topics.trends import check_freq, summarize, trend_tables
+    from topics.report import check_writable
+    from topics.trends import check_freq, summarize
 
     check_freq(freq)
     check_writable(out, force)
@@ -193,16 +193,48 @@ def build_report(
         progress("computing trends and writing the report", 0.9)
     validation = model_validation(model, corpus, theme_labels)
     summary = explain_representatives(model, frame, summarize(frame, predictions, freq))
+    written = report_from_summary(
+        summary,
+        out,
+        manifest=model.manifest,
+        model_path=model.path,
+        validation=validation,
+        title=title,
+        generated_at=generated_at,
+        force=force,
+    )
+    if progress:
+        progress("report written", 1.0)
+    return written
+
+
+def report_from_summary(
+    summary: TrendSummary,
+    out: str | Path,
+    *,
+    manifest: Mapping[str, Any],
+    model_path: str | Path | None = None,
+    validation: dict[str, Any] | None = None,
+    title: str = "Theme trends",
+    generated_at: datetime | None = None,
+    force: bool = False,
+) -> dict[str, Path]:
+    """The report of a :class:`~topics.trends.TrendSummary`: trend tables, then the files.
+
+    The second half of :func:`build_report`, for summaries added up elsewhere (batches, or the
+    partitions of :mod:`topics.distributed`); ``manifest`` is the model's (metrics, provenance).
+    """
+    from topics.report import ReportInfo, write_report
+    from topics.trends import trend_tables
+
     tables = trend_tables(summary, validation=validation)
     info = ReportInfo(
         title=title,
         generated_at=generated_at or datetime.now(UTC).replace(microsecond=0),
-        metrics=model.metrics,
-        model_info=_model_info(model),
+        metrics=manifest.get("metrics", {}),
+        model_info=_model_info(manifest, model_path),
     )
     written = write_report(tables, Path(out), info=info, force=force)
-    if progress:
-        progress("report written", 1.0)
     return {kind: Path(path) for kind, path in written.items()}
 
 
@@ -226,10 +258,9 @@ def explain_representatives(model: Model, frame: pd.DataFrame, summary: TrendSum
     return replace(summary, top_overall=top.assign(why=why))
 
 
-def _model_info(model: Model) -> dict[str, Any]:
-    manifest = model.manifest
+def _model_info(manifest: Mapping[str, Any], path: str | Path | None) -> dict[str, Any]:
     return {
-        "path": str(model.path) if model.path else None,
+        "path": str(path) if path else None,
         "created": manifest.get("created"),
         "toolkit_version": manifest.get("versions", {}).get("topics"),
         "seed": manifest.get("seed"),

@@ -16,15 +16,19 @@ from topics.cli._common import (
     DateColumn,
     Encoding,
     FixText,
+    Force,
     IdColumn,
     LabelsColumn,
     NoBoilerplate,
+    Quiet,
     SenderColumn,
     TextColumn,
     TitleColumn,
     Verbose,
+    corpus_options,
     echo_json,
     handles_errors,
+    progress,
     read_corpus,
 )
 
@@ -32,6 +36,29 @@ ModelPath = Annotated[
     Path, typer.Option("--model", "-m", help="Model directory written by `topics train`.")
 ]
 DEFAULT_MODEL = Path("models/default")
+ENGINES = ("local", "dask")
+Engine = Annotated[
+    str,
+    typer.Option(
+        help="local: this process; dask: partitioned files on a Dask cluster (the "
+        "topics[dask] extra), one partition per file."
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        help="With --engine dask: address of a running scheduler (tcp://host:8786). "
+        "Default: a LocalCluster of one worker per core."
+    ),
+]
+
+
+def check_engine(engine: str, scheduler: str | None) -> None:
+    """Usage errors of --engine and --scheduler."""
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"must be one of {', '.join(ENGINES)}", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("only with --engine dask", param_hint="--scheduler")
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +72,10 @@ def predict_cli(
     ctx: typer.Context,
     texts: Annotated[
         list[str] | None,
-        typer.Argument(help="Texts to tag. Without texts or --file, lines are read from stdin."),
+        typer.Argument(
+            help="Texts to tag (with --engine dask: files, folders or globs of releases). "
+            "Without texts or --file, lines are read from stdin."
+        ),
     ] = None,
     file: Annotated[
         Path | None,
@@ -56,9 +86,20 @@ def predict_cli(
         ),
     ] = None,
     model: ModelPath = DEFAULT_MODEL,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="With --engine dask: directory for the part-NNNNN.parquet tag files."),
+    ] = None,
     text_column: TextColumn = None,
     title_column: TitleColumn = None,
+    date_column: DateColumn = None,
     id_column: IdColumn = None,
+    sender_column: SenderColumn = None,
+    no_boilerplate: NoBoilerplate = False,
+    force: Force = False,
+    quiet: Quiet = False,
     as_json: AsJson = False,
     verbose: Verbose = False,
 ) -> None:
@@ -67,10 +108,18 @@ def predict_cli(
     Example: topics predict "Korea and Canada sign a critical minerals MOU" --json
 
     Example: topics predict --file releases.csv --model models/stance --json
+
+    Example: topics predict 'releases/*.jsonl.gz' --engine dask --out tags/
     """
     from topics.errors import TopicsError
     from topics.pipeline import predict
 
+    check_engine(engine, scheduler)
+    if engine == "dask":
+        _predict_dask(ctx.params, texts, file, out)
+        return
+    if out is not None:
+        raise typer.BadParameter("only with --engine dask", param_hint="--out")
     if texts and file:
         raise typer.BadParameter("give texts or --file, not both", param_hint="--file")
     if file is not None and _is_table(file):
@@ -101,6 +150,29 @@ def predict_cli(
     from topics.cli._render import print_predictions
 
     print_predictions(frame, lines)
+
+
+def _predict_dask(params: dict, paths: list[str] | None, file: Path | None, out: Path | None):
+    """``--engine dask``: partitioned files tagged on a cluster, tags written under ``--out``."""
+    from topics.distributed import tag_files
+
+    if file is not None or not paths:
+        raise typer.BadParameter("name the files, folders or globs to tag", param_hint="PATH")
+    if out is None:
+        raise typer.BadParameter("--engine dask writes its tags to a directory", param_hint="--out")
+    with progress(params["quiet"]) as report:
+        done = tag_files(
+            paths,
+            model=params["model"],
+            out=out,
+            scheduler=params["scheduler"],
+            force=params["force"],
+            progress=report,
+            **corpus_options(params),
+        )
+    echo_accounting(done.report)
+    typer.echo(f"{done.rows:,} releases of {len(done.files)} files tagged")
+    typer.echo(f"Tags written to {done.out}")
 
 
 def _is_table(file: Path) -> bool:

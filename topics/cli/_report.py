@@ -22,10 +22,12 @@ from topics.cli._common import (
     TextColumn,
     TitleColumn,
     Verbose,
+    corpus_options,
     handles_errors,
     progress,
     read_corpus,
 )
+from topics.cli._predict import Engine, Scheduler, check_engine
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +43,10 @@ def report_cli(
     corpus: Annotated[
         list[Path] | None,
         typer.Option(
-            "--corpus", "-c", help="Releases to report on (repeatable). Default: the bundled seeds."
+            "--corpus",
+            "-c",
+            help="Releases to report on (repeatable; with --engine dask: files, folders or "
+            "globs, one partition per file). Default: the bundled seeds.",
         ),
     ] = None,
     freq: Annotated[str, typer.Option(help="Calendar period: month, quarter or year.")] = "quarter",
@@ -56,6 +61,8 @@ def report_cli(
             "the model's measured error rates. Default: the model's own validation, if any."
         ),
     ] = None,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
     text_column: TextColumn = None,
     title_column: TitleColumn = None,
     date_column: DateColumn = None,
@@ -76,6 +83,8 @@ def report_cli(
     reports/trends.html, reports/trends.csv and reports/trends.json.
 
     Example: topics report --corpus releases.jsonl.gz --freq month -o reports/2025.html
+
+    Example: topics report --engine dask --corpus 'releases/*.parquet' -o reports/all.html
     """
     from topics.model import load
     from topics.pipeline import build_report
@@ -84,7 +93,11 @@ def report_cli(
 
     if freq not in FREQS:
         raise typer.BadParameter(f"must be one of {', '.join(FREQS)}", param_hint="--freq")
+    check_engine(engine, scheduler)
     check_writable(out, force)  # before the work, not after
+    if engine == "dask":
+        _report_dask(ctx.params, corpus, out)
+        return
     with progress(quiet) as report:
         report("loading the model", 0.0)
         fitted = load(model)
@@ -105,3 +118,33 @@ def report_cli(
         if kind != "html":
             typer.echo(f"{kind.upper()} trend table written to {path}")
     typer.echo(f"Report written to {written['html']}")
+
+
+def _report_dask(params: dict, corpus: list[Path] | None, out: Path) -> None:
+    """``--engine dask``: counts added up on a cluster, the same report from them."""
+    from topics.corpus import default_seeds
+    from topics.distributed import report_files
+
+    if params["theme_labels"] is not None:
+        raise typer.BadParameter(
+            "not with --engine dask: train the model with --theme-labels (its validation "
+            "corrects the shares), or report in one process",
+            param_hint="--theme-labels",
+        )
+    with progress(params["quiet"]) as report:
+        done = report_files(
+            corpus or [default_seeds()],
+            model=params["model"],
+            freq=params["freq"],
+            out=out,
+            force=params["force"],
+            title=params["title"],
+            scheduler=params["scheduler"],
+            progress=report,
+            **corpus_options(params),
+        )
+    echo_accounting(done.report)
+    for kind, path in done.paths.items():
+        if kind != "html":
+            typer.echo(f"{kind.upper()} trend table written to {path}")
+    typer.echo(f"Report written to {done.paths['html']}")

@@ -205,11 +205,40 @@ def frequent_units(
     sender_table, corpus_table : (sorted keys, counts)
         For :func:`lookup`; sender keys from :func:`sender_key`, corpus keys masked to 52 bits.
     """
+    blocks = counted_blocks(codes, counted)
+    per_sender = np.bincount(codes[counted], minlength=len(sender_thresholds))
+    total = int(counted.sum())
+    found = candidates(
+        texts, codes, blocks, per_sender, total, sender_thresholds, corpus_threshold, progress
+    )
+    totals = candidate_totals(texts, codes, blocks, found, progress)
+    return tables(found, totals, floor)
+
+
+def counted_blocks(codes: np.ndarray, counted: np.ndarray) -> list[np.ndarray]:
+    """The counted releases in blocks of at most :data:`CHUNK`, senders together."""
     order = np.argsort(codes, kind="stable")
     order = order[counted[order]]  # only counted releases are hashed here
-    blocks = [order[i : i + CHUNK] for i in range(0, len(order), CHUNK)]
-    per_sender = np.bincount(codes[order], minlength=len(sender_thresholds))
-    total = max(1, len(order))
+    return [order[i : i + CHUNK] for i in range(0, len(order), CHUNK)]
+
+
+def candidates(
+    texts: Sequence[str],
+    codes: np.ndarray,
+    blocks: list[np.ndarray],
+    per_sender: np.ndarray,
+    total: int,
+    sender_thresholds: np.ndarray,
+    corpus_threshold: float,
+    progress: Callable[[str, float | None], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pass 1: the sorted sender and corpus keys that reach their share of one block.
+
+    ``per_sender`` and ``total`` count the counted releases of the *whole* corpus, so the blocks
+    may be any part of it (one machine's partition): the union of every part's candidates holds
+    every unit that can reach its threshold.
+    """
+    total = max(1, total)
     sender_parts, corpus_parts = [], []
     for b, block in enumerate(blocks):
         if progress is not None:
@@ -222,8 +251,18 @@ def frequent_units(
         in_block = np.bincount(codes[block], minlength=len(sender_thresholds))
         need = sender_thresholds[of] * in_block[of] / np.maximum(per_sender[of], 1)
         sender_parts.append(values[counts >= need - _SLACK])
-    sender_candidates = _sorted_unique(_concat(sender_parts))
-    corpus_candidates = _sorted_unique(_concat(corpus_parts))
+    return _sorted_unique(_concat(sender_parts)), _sorted_unique(_concat(corpus_parts))
+
+
+def candidate_totals(
+    texts: Sequence[str],
+    codes: np.ndarray,
+    blocks: list[np.ndarray],
+    found: tuple[np.ndarray, np.ndarray],
+    progress: Callable[[str, float | None], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pass 2: releases of ``blocks`` holding each candidate (sender, corpus); they add up."""
+    sender_candidates, corpus_candidates = found
     sender_totals = np.zeros(len(sender_candidates), np.int64)
     corpus_totals = np.zeros(len(corpus_candidates), np.int64)
     for b, block in enumerate(blocks):
@@ -232,9 +271,14 @@ def frequent_units(
         skeys, keys, _ = _block_keys(texts, block, codes)
         _add(sender_totals, sender_candidates, skeys)
         _add(corpus_totals, corpus_candidates, keys)
-    return _table(sender_candidates, sender_totals, floor), _table(
-        corpus_candidates, corpus_totals, floor
-    )
+    return sender_totals, corpus_totals
+
+
+def tables(
+    found: tuple[np.ndarray, np.ndarray], totals: tuple[np.ndarray, np.ndarray], floor: int
+) -> tuple[Table, Table]:
+    """The (sender, corpus) count tables of the candidates counted at least ``floor`` times."""
+    return _table(found[0], totals[0], floor), _table(found[1], totals[1], floor)
 
 
 def _block_keys(

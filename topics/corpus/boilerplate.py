@@ -152,14 +152,49 @@ def find_boilerplate(
     codes, names = _factorize(senders)
     n_counted_per_sender = np.bincount(codes[counted], minlength=len(names))
     summary = BoilerplateSummary(sender_column=sender_column, senders=len(names))
-    corpus_threshold = max(min_documents, corpus_share * int(counted.sum()))
-    thresholds = np.maximum(min_documents, sender_share * n_counted_per_sender)
-    sender_counts, corpus_counts = frequent_units(
+    corpus_threshold, thresholds = unit_thresholds(
+        n_counted_per_sender, min_documents, sender_share, corpus_share
+    )
+    found = frequent_units(
         texts, codes, counted, thresholds, corpus_threshold, min_documents, progress
     )
+    cleaned, removal = strip_units(texts, codes, thresholds, corpus_threshold, found, progress)
+    summary.units = len(removal.keys)
+    summary.words_total, summary.words_removed = removal.words_total, removal.words_removed
+    summary.documents = sum(c is not None for c in cleaned)
+    summary.examples = top_examples(removal.passages)
+    return cleaned, summary
+
+
+@dataclass
+class Removal:
+    """What :func:`strip_units` left out of a run of texts; runs add up (distributed ingest)."""
+
+    keys: np.ndarray  # distinct boilerplate units hit, sorted
+    words_total: int
+    words_removed: int
+    passages: dict[str, int]  # removed passage (first 120 characters) → times removed
+
+
+def strip_units(
+    texts: Sequence[str],
+    codes: np.ndarray,
+    thresholds: np.ndarray,
+    corpus_threshold: float,
+    found: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    progress: Callable[[str, float | None], None] | None = None,
+) -> tuple[list[str | None], Removal]:
+    """Each text without the words its boilerplate units cover (``None``: nothing removed).
+
+    ``found`` are the (sender, corpus) count tables of :func:`frequent_units`; ``codes`` the
+    sender code of each text, ``thresholds`` each sender's threshold.
+    """
+    sender_counts, corpus_counts = found
+    n = len(texts)
     cleaned: list[str | None] = [None] * n
     removed_text: dict[str, int] = {}
-    found: set[int] = set()
+    keys_hit: list[np.ndarray] = []
+    words_total = words_removed = 0
     for start in range(0, n, CHUNK):
         if progress is not None:
             progress("removing boilerplate", 2 / 3 + start / max(1, n) / 3)
@@ -169,17 +204,31 @@ def find_boilerplate(
         sender = codes[start:stop][docs]
         hit = lookup(sender_counts, sender_key(keys, sender)) >= thresholds[sender] * strict
         hit |= lookup(corpus_counts, corpus_key(keys)) >= corpus_threshold * strict
-        found.update(keys[hit].tolist())
+        keys_hit.append(np.unique(keys[hit]))
         covered = _covered(len(chunk.word_hash), begins[hit], ends[hit])
-        summary.words_total += len(chunk.word_hash)
-        summary.words_removed += int(covered.sum())
+        words_total += len(chunk.word_hash)
+        words_removed += int(covered.sum())
         for d in np.unique(docs[hit]):
             lo, hi = chunk.starts[d], chunk.starts[d + 1]
             cleaned[start + d] = _rebuild(chunk, d, covered[lo:hi], removed_text)
-    summary.units = len(found)
-    summary.documents = sum(c is not None for c in cleaned)
-    summary.examples = [t for t, _ in sorted(removed_text.items(), key=lambda kv: -kv[1])[:8]]
-    return cleaned, summary
+    distinct = np.unique(np.concatenate(keys_hit)) if keys_hit else np.zeros(0, np.uint64)
+    return cleaned, Removal(distinct, words_total, words_removed, removed_text)
+
+
+def top_examples(passages: dict[str, int]) -> list[str]:
+    """The most often removed passages, for the ingest summary."""
+    return [t for t, _ in sorted(passages.items(), key=lambda kv: -kv[1])[:8]]
+
+
+def unit_thresholds(
+    counted_per_sender: np.ndarray,
+    min_documents: int = MIN_DOCUMENTS,
+    sender_share: float = SENDER_SHARE,
+    corpus_share: float = CORPUS_SHARE,
+) -> tuple[float, np.ndarray]:
+    """Releases a unit needs in the corpus, and in each sender (by sender code)."""
+    corpus_threshold = max(min_documents, corpus_share * int(counted_per_sender.sum()))
+    return corpus_threshold, np.maximum(min_documents, sender_share * counted_per_sender)
 
 
 def _factorize(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:

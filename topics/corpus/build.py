@@ -102,7 +102,7 @@ def build_frame(
         more = pd.DataFrame(extras, index=frame.index)
         more.columns = [f"input_{c}" if c in schema.COLUMNS else str(c) for c in more.columns]
         frame = pd.concat([frame, more], axis=1)
-    _summarise(frame, report)
+    summarise(frame, report)
     return frame
 
 
@@ -167,7 +167,8 @@ def _group(
     frame[schema.DUP_KIND] = pd.array(kind, dtype="string")
 
 
-def _summarise(frame: pd.DataFrame, report: IngestReport) -> None:
+def summarise(frame: pd.DataFrame, report: IngestReport) -> None:
+    """Fill the report's counts, dates and duplicate groups from a grouped corpus frame."""
     kind = frame[schema.DUP_KIND]
     report.merged_exact = int((kind == "exact").sum())
     report.merged_near = int((kind == "near").sum())
@@ -191,7 +192,9 @@ def _summarise(frame: pd.DataFrame, report: IngestReport) -> None:
             {**_describe(row), "kind": str(row[schema.DUP_KIND])}
         )
     report.duplicate_groups = [
-        {"representative": reps[rep_id], "members": group} for rep_id, group in groups.items()
+        {"representative": reps[rep_id], "members": group}
+        for rep_id, group in groups.items()
+        if rep_id in reps  # a part of a corpus: the representative may be in another part
     ]
 
 

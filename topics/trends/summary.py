@@ -19,6 +19,7 @@ from topics.errors import TopicsError
 from topics.progress import Progress, noop
 from topics.trends.counts import check_freq
 from topics.trends.records import SNIPPET_CHARS, clean, snippet
+from topics.trends.top import top_documents
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,7 +95,8 @@ def _docs(corpus: pd.DataFrame, rows: np.ndarray) -> dict[str, list]:
 def _top(
     probs: pd.DataFrame, labels: pd.DataFrame, corpus: pd.DataFrame, keys: Any, k: int
 ) -> pd.DataFrame:
-    top = top_documents(probs, labels, keys=keys, k=k)
+    ids = corpus[schema.ID].astype(str).to_numpy()
+    top = top_documents(probs, labels, keys=keys, k=k, tiebreak=ids)
     docs = _docs(corpus, top["row"].to_numpy())
     return top.drop(columns="row").assign(**docs)
 
@@ -107,10 +109,11 @@ def _quality(corpus_all: pd.DataFrame, corpus: pd.DataFrame, dates: pd.Series) -
             str(k): int(v)
             for k, v in corpus_all.loc[dup, schema.DUP_KIND].dropna().value_counts().items()
         }
+        kinds = dict(sorted(kinds.items()))
     provenance: dict[str, int] = {}
     if schema.DATE_PROVENANCE in corpus.columns:
         values = corpus.loc[dates.notna().to_numpy(), schema.DATE_PROVENANCE].dropna()
-        provenance = {str(k): int(v) for k, v in values.value_counts().items()}
+        provenance = dict(sorted((str(k), int(v)) for k, v in values.value_counts().items()))
     dated = dates.dropna()
     return {
         "rows": len(corpus_all),
@@ -135,6 +138,8 @@ def summarize(
     predictions: Predictions,
     freq: str = "quarter",
     progress: Progress | None = None,
+    *,
+    term_rows: np.ndarray | None = None,
 ) -> TrendSummary:
     """Count one corpus (or one batch of it) with its predictions into a :class:`TrendSummary`.
 
@@ -149,6 +154,9 @@ def summarize(
         Of the same rows, on the same index (``Model.predict`` over the corpus texts).
     freq : {"month", "quarter", "year"}
     progress : callable(message, fraction), optional
+    term_rows : ndarray of bool, shape (n_docs,), optional
+        The rows whose words are counted for the distinguishing terms (default: all); a
+        bounded sample keeps the term counts of a huge corpus small (:mod:`topics.distributed`).
 
     Returns
     -------
@@ -207,7 +215,9 @@ def summarize(
         groups[f"period:{p}"] = (periods == p).fillna(False).to_numpy(dtype=bool)
     groups["all"] = np.ones(len(corpus), dtype=bool)
     groups["dated"] = periods.notna().to_numpy()
-    terms = term_counts(schema.model_texts(corpus), pd.DataFrame(groups))
+    sample = np.ones(len(corpus), bool) if term_rows is None else np.asarray(term_rows)[keep]
+    texts = [t for t, s in zip(schema.model_texts(corpus), sample, strict=True) if s]
+    terms = term_counts(texts, pd.DataFrame(groups)[sample].reset_index(drop=True))
 
     report("choosing representative releases", 0.7)
     top_overall = _merge_top(
@@ -274,7 +284,7 @@ def _merge_quality(parts: list[dict]) -> dict:
         for d in dicts:
             for k, v in d.items():
                 out[k] = out.get(k, 0) + v
-        return out
+        return dict(sorted(out.items()))  # batches in any order: one order
 
     firsts = [q["first_date"] for q in parts if q["first_date"] is not None]
     lasts = [q["last_date"] for q in parts if q["last_date"] is not None]
@@ -341,49 +351,3 @@ def combine_summaries(summaries: Iterable[TrendSummary]) -> TrendSummary:
             [s.topic_top_period for s in parts], ["series", "key"], TOPIC_RELEASES_PER_PERIOD
         ),
     )
-
-
-def top_documents(
-    scores: pd.DataFrame, eligible: pd.DataFrame, keys: pd.Series | None = None, k: int = 5
-) -> pd.DataFrame:
-    """The ``k`` highest-scoring eligible documents per series (and per key, e.g. period).
-
-    Parameters
-    ----------
-    scores : DataFrame of shape (n_docs, n_series)
-        Scores (e.g. calibrated theme probabilities).
-    eligible : DataFrame of shape (n_docs, n_series), bool
-        Which (document, series) pairs may be chosen (e.g. the theme decision, duplicates off).
-    keys : Series of shape (n_docs,), optional
-        Grouping within each series (e.g. the period); missing keys are left out.
-    k : int
-
-    Returns
-    -------
-    DataFrame with columns ``series``, ``key`` (when ``keys`` given), ``row`` (0-based position
-    in ``scores``) and ``score``; highest score first, ties broken by position. Top-k tables of
-    batches merge by concatenating and applying the same selection again.
-    """
-    import pandas as pd
-
-    values = scores.to_numpy(dtype=float)
-    mask = eligible.to_numpy(dtype=bool) & np.isfinite(values)
-    rows, cols = np.nonzero(mask)
-    frame = pd.DataFrame(
-        {
-            "series": np.asarray([str(c) for c in scores.columns], dtype=object)[cols],
-            "_col": cols,
-            "row": rows,
-            "score": values[rows, cols],
-        }
-    )
-    by = ["_col"]
-    if keys is not None:
-        key_values = pd.Series(keys).reset_index(drop=True)
-        frame["key"] = key_values.to_numpy()[rows]
-        frame = frame[frame["key"].notna()]
-        by.append("key")
-    frame = frame.sort_values([*by, "score", "row"], ascending=[True] * len(by) + [False, True])
-    frame = frame.groupby(by, sort=False).head(k)
-    cols_out = ["series", "key", "row", "score"] if keys is not None else ["series", "row", "score"]
-    return frame[cols_out].reset_index(drop=True)
