@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from topics.corpus import schema
+from topics.corpus.cells import as_text, date_value, is_missing, labels_of
 from topics.corpus.clean import clean_line, clean_text
 from topics.corpus.seed import (
     RawRecord,
@@ -339,7 +340,7 @@ def _read_table(
         problem = None
         for role, joiner in (("title", " "), ("text", "\n\n"), ("category", "; ")):
             column = roles[role]
-            raw, problem = _as_text(row[column], joiner) if column else ("", None)
+            raw, problem = as_text(row[column], joiner) if column else ("", None)
             if problem is not None:
                 problem = (position, column, problem)
                 break
@@ -359,9 +360,9 @@ def _read_table(
                 text=clean_text(values["text"]),
                 position=position,
                 category=category or None,
-                date_value=_date_value(row[roles["date"]]) if roles["date"] else None,
-                labels=_labels(row[roles["labels"]]) if roles["labels"] else [],
-                source_id=None if _is_missing(source_id) else str(source_id),
+                date_value=date_value(row[roles["date"]]) if roles["date"] else None,
+                labels=labels_of(row[roles["labels"]]) if roles["labels"] else [],
+                source_id=None if is_missing(source_id) else str(source_id),
                 extras={c: row[c] for c in extras},
             )
         )
@@ -384,68 +385,3 @@ def _mapping_warnings(roles: dict[str, str | None], columns: list[str]) -> list:
         )
         warnings.append((0, "date", reason))
     return warnings
-
-
-def _as_text(value: object, joiner: str) -> tuple[str, str | None]:
-    """A field's value as one string, and why it cannot be one (``None`` when it can).
-
-    Lists (JSON arrays, Parquet list cells) are joined with ``joiner``; objects are refused.
-    """
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        value = value.tolist()  # numpy arrays and scalars
-    if isinstance(value, str):
-        return value, None
-    if isinstance(value, dict):
-        keys = ", ".join(map(str, list(value)[:5])) or "none"
-        return "", f"a JSON object (keys: {keys}), not text"
-    if isinstance(value, list | tuple):
-        parts = []
-        for item in value:
-            if isinstance(item, dict | list | tuple):
-                return "", "a list holding objects or lists, not text"
-            if not _is_missing(item) and str(item).strip():
-                parts.append(str(item))
-        return joiner.join(parts), None
-    if isinstance(value, bytes | bytearray):
-        return "", "binary data, not text"
-    if _is_missing(value):
-        return "", None
-    return str(value), None
-
-
-def _date_value(value: object) -> object:
-    """A date cell as the date reader takes it (a list or object is kept as its JSON)."""
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return value
-
-
-def _is_missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value)  # NaN, NaT
-    except (TypeError, ValueError):
-        return False
-
-
-def _labels(value: object) -> list[str]:
-    """Gold labels from a list, an array, a JSON list in a string, or a ``|``/``;`` list."""
-    if value is None:
-        return []
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        value = value.tolist()
-    if isinstance(value, list | tuple):
-        return [clean_line(v) for v in value if not _is_missing(v) and clean_line(v)]
-    if _is_missing(value):
-        return []
-    text = str(value).strip()
-    if text.startswith("["):
-        try:
-            return _labels(json.loads(text))
-        except json.JSONDecodeError:
-            pass
-    for sep in ("|", ";"):
-        if sep in text:
-            return [clean_line(v) for v in text.split(sep) if clean_line(v)]
-    return [clean_line(text)] if clean_line(text) else []
