@@ -1,15 +1,17 @@
 """Draw the theme evaluation sample from the shared corpora (reproduces sample.jsonl's releases).
 
-Two rounds, each seeded. Round 1 (n 0–335): Reuters-21578 stories by their Reuters topic, US Senate
+Four rounds, each seeded. Round 1 (n 0–335): Reuters-21578 stories by their Reuters topic, US Senate
 press releases of 2006 at random and with broad trade/energy words, State of the Union paragraphs
 since 1945 at random and with those words. Round 2 (n 1000–1207) adds strata for the rarer themes:
 Reuters strategic-metal, bop, iron-steel, trade, acq and a few others, Senate releases and SOTU
 paragraphs with technology/trade words. Round 3 (n 2000–2215) adds Reuters acq, trade,
 strategic-metal, bop, iron-steel, crude and chip stories, Senate releases with words of the thin
 themes (chips, broadband, vehicles, export controls, ports, sanctions, acquisitions) and at random,
-SOTU paragraphs with such words. Words only choose which releases are read; every code in
-labels.jsonl comes from reading (see README.md). ``split`` is a hash of corpus and id: the "test"
-half is held out.
+SOTU paragraphs with such words. Round 4 (n 3000–3179) adds Reuters acq, trade, crude and
+money-fx stories and stories at random, Senate releases with words of the thin themes and at
+random, SOTU paragraphs with such words and at random. Words only choose which releases are
+read; every code in labels.jsonl comes from reading (see README.md). ``split`` is a hash of
+corpus and id: the "test" half is held out.
 
     python bench/eval/draw.py ../shared/corpora /tmp/sample.jsonl
 """
@@ -49,6 +51,8 @@ ROUND_3 = [
     ("acq", 30), ("trade", 25), ("strategic-metal", 15), ("bop", 10), ("iron-steel", 10),
     ("crude", 10),
 ]  # fmt: skip
+#: Round 4: more of everything the thin themes live in, and releases at random.
+ROUND_4 = [("acq", 25), ("trade", 20), ("crude", 10), ("money-fx", 5)]
 ROUND_2 = [
     ("strategic-metal", 20), ("bop", 20), ("iron-steel", 15), ("trade", 25), ("acq", 25),
     ("copper", 5), ("tin", 5), ("ship", 8), ("gas", 5), ("interest", 5),
@@ -100,7 +104,7 @@ class Sampler:
 
 
 def draw(corpora: Path) -> list[dict]:
-    """Both rounds of the sample, in ``n`` order."""
+    """Every round of the sample, in ``n`` order."""
     reuters = [
         r for r in read(corpora / "reuters21578/reuters21578.jsonl.gz")
         if len(r.get("text") or "") >= 300
@@ -154,7 +158,24 @@ def draw(corpora: Path) -> list[dict]:
     three.take(
         [r for r in sotu if len(RARE.findall(r["text"])) >= 1], 20, "sotu", "rare-theme-words"
     )
-    return rows + three.finish(2000)
+    rows += three.finish(2000)
+
+    four = Sampler(20261204, seen)
+    for label, n in ROUND_4:
+        four.take(
+            [r for r in labelled(label) if len(r["text"]) <= 8000],
+            n,
+            "reuters21578",
+            f"label:{label}",
+        )
+    four.take(short, 15, "reuters21578", "random")
+    four.take(senate_short, 30, "grimmer_senate_2006", "random")
+    four.take(rare, 40, "grimmer_senate_2006", "rare-theme-words")
+    four.take(sotu, 15, "sotu", "random")
+    four.take(
+        [r for r in sotu if len(RARE.findall(r["text"])) >= 1], 20, "sotu", "rare-theme-words"
+    )
+    return rows + four.finish(3000)
 
 
 if __name__ == "__main__":
