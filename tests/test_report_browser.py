@@ -177,8 +177,13 @@ def test_korean_report_renders_hangul_without_tofu(tmp_path: Path):
                     " h1: document.querySelector('h1').getBoundingClientRect().right,"
                     " korean: document.querySelectorAll('[lang=ko]').length})"
                 )
+                before = len(problems)
                 for selector in KOREAN_TEXTS:
                     drawn[selector] = hangul_glyphs(page, selector, korean_fonts)
+                # DevTools' look at the fonts of a file: page makes some Chromium versions (150)
+                # refetch the page itself, refused ("Unsafe attempt to load URL file:…", "request
+                # failed"): notices about the report's own URL, not problems of the report
+                problems[before:] = [p for p in problems[before:] if url not in p]
                 page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)
                 page.close()
         finally:
