@@ -31,6 +31,7 @@ LAYERS = [
         "_replace",
         "_vocabulary",
         "_manifest",
+        "_chunks",
         "_tfidf",
         "persist",
     ],

@@ -1,13 +1,15 @@
 """Word-count and TF-IDF transforms of fitted scikit-learn vectorizers, without a Python step
 per term.
 
-``CountVectorizer.transform`` joins every bigram into a string and looks every unigram and
-bigram up in its vocabulary in a Python loop: at prediction time that loop was most of the cost
-of the theme tagger and of the embedding. :func:`transform` gives the same matrix (same tokens,
-stop words, n-grams, counts, dtype, sorted indices, then the vectorizer's own TF-IDF step) with
-one dictionary look-up per *token* (by a C-level ``map``), after which unigrams and bigrams are
-found with numpy: each vocabulary term is cut into its words once, a bigram is the pair of its
-words' ids, looked up by binary search.
+``CountVectorizer.transform`` runs its token pattern over every text, joins every bigram into a
+string and looks every unigram and bigram up in its vocabulary in a Python loop: at prediction
+time that was most of the cost of the theme tagger and of the embedding. :func:`transform`
+gives the same matrix (same tokens, stop words, n-grams, counts, dtype, sorted indices, then the
+vectorizer's own TF-IDF step) from the texts' whitespace chunks (:mod:`topics._chunks`, shared
+with the other components of a prediction): the pattern runs once per *distinct* chunk (the
+word ids of a chunk are kept for the next batch), the word ids of every token come out of numpy
+indexing, and unigrams and bigrams are found with numpy: each vocabulary term is cut into its
+words once, a bigram is the pair of its words' ids, looked up by binary search.
 
 It covers word vectorizers of unigrams and bigrams whose tokens cannot hold a space (the token
 patterns of :data:`PATTERNS`); any other vectorizer goes through its own ``transform``.
@@ -21,6 +23,8 @@ from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from topics._chunks import BLOCK, ChunkCache, Chunks, chunks_of
 
 #: Token patterns whose tokens never hold a space (so a vocabulary term "a b" is a bigram):
 #: scikit-learn's default, and the tagger's and the topic terms' word patterns.
@@ -40,6 +44,7 @@ class _Index(NamedTuple):
     pairs: np.ndarray  # sorted keys first * n_words + second of every bigram term
     pair_columns: np.ndarray  # their columns
     n_words: int
+    cache: ChunkCache  # chunk → its word ids
 
 
 _INDEXES: weakref.WeakKeyDictionary[Any, _Index] = weakref.WeakKeyDictionary()
@@ -52,14 +57,18 @@ def covered(vectorizer: Any) -> bool:
     return (
         isinstance(vectorizer, CountVectorizer)
         and vectorizer.analyzer == "word"
+        and vectorizer.input == "content"
         and vectorizer.tokenizer is None
         and vectorizer.token_pattern in PATTERNS
         and 1 <= vectorizer.ngram_range[0] <= vectorizer.ngram_range[1] <= 2
     )
 
 
-def transform(vectorizer: Any, texts: Sequence[str]) -> Any:
+def transform(vectorizer: Any, texts: Sequence[str], chunks: Chunks | None = None) -> Any:
     """``vectorizer.transform(texts)``, identical, faster for the vectorizers it covers.
+
+    ``chunks``: the texts already cut (:class:`topics._chunks.Chunks`), shared with the other
+    components of a prediction.
 
     Returns
     -------
@@ -73,8 +82,8 @@ def transform(vectorizer: Any, texts: Sequence[str]) -> Any:
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(vectorizer, msg="The TF-IDF vectorizer is not fitted")
-        return vectorizer._tfidf.transform(_counts(vectorizer, texts), copy=False)
-    return _counts(vectorizer, texts)
+        return vectorizer._tfidf.transform(_counts(vectorizer, texts, chunks), copy=False)
+    return _counts(vectorizer, texts, chunks)
 
 
 def _index(vectorizer: Any) -> _Index:
@@ -100,32 +109,86 @@ def _index(vectorizer: Any) -> _Index:
     parts.update(dict.fromkeys(stop or (), -2))  # removed before n-grams are formed
     keys = np.asarray(pairs, dtype=np.int64)
     order = np.argsort(keys, kind="stable")
+    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+    get = parts.get  # no reference to the vectorizer: the index is kept weakly by it
     index = _Index(
-        vocabulary, parts, unigram, keys[order], np.asarray(pair_columns, np.int64)[order], n_words
+        vocabulary,
+        parts,
+        unigram,
+        keys[order],
+        np.asarray(pair_columns, np.int64)[order],
+        n_words,
+        ChunkCache(lambda chunk: map(get, tokenize(preprocess(chunk)), repeat(-1))),
     )
     _INDEXES[vectorizer] = index
     return index
 
 
-def _counts(vectorizer: Any, texts: Sequence[str]) -> Any:
+def _counts(vectorizer: Any, texts: Sequence[str], chunks: Chunks | None = None) -> Any:
     """``CountVectorizer.transform`` of a covered vectorizer (see the module docstring)."""
     import scipy.sparse as sp
     from sklearn.utils._sparse import _align_api_if_sparse
 
     vectorizer._check_vocabulary()
     index = _index(vectorizer)
-    get = index.parts.get
-    preprocess = vectorizer.build_preprocessor()
-    tokenize = vectorizer.build_tokenizer()
-    decode = vectorizer.decode
-    ids = [
-        np.fromiter(map(get, tokenize(preprocess(decode(text))), repeat(-1)), np.int64)
-        for text in texts
-    ]
-    n_texts, n_terms = len(ids), len(index.vocabulary)
-    lengths = np.fromiter(map(len, ids), np.int64, n_texts)
-    words = np.concatenate(ids) if ids else np.zeros(0, np.int64)
-    doc = np.repeat(np.arange(n_texts, dtype=np.int64), lengths)
+    texts = list(texts)
+    n_texts, n_terms = len(texts), len(index.vocabulary)
+    if chunks is not None:
+        blocks = [_cells(vectorizer, index, chunks_of(texts, chunks), 0)]
+    else:  # a block at a time: the chunks of a whole corpus would not fit in memory
+        blocks = [
+            _cells(vectorizer, index, Chunks(texts[start : start + BLOCK]), start)
+            for start in range(0, n_texts, BLOCK)
+        ]
+    cells = np.concatenate([b[0] for b in blocks]) if blocks else np.zeros(0, np.int64)
+    values = np.concatenate([b[1] for b in blocks]) if blocks else np.zeros(0, np.int64)
+    indptr = np.zeros(n_texts + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cells // max(n_terms, 1), minlength=n_texts), out=indptr[1:])
+    dtype = np.int64 if indptr[-1] > np.iinfo(np.int32).max else np.int32
+    X = sp.csr_array(
+        (values.astype(np.intc), (cells % max(n_terms, 1)).astype(dtype), indptr.astype(dtype)),
+        shape=(n_texts, n_terms),
+        dtype=vectorizer.dtype,
+    )
+    X.has_sorted_indices = True
+    if vectorizer.binary:
+        X.data.fill(1)
+    return _align_api_if_sparse(X)
+
+
+def token_ids(vectorizer: Any, chunks: Chunks) -> tuple[np.ndarray, np.ndarray]:
+    """The vectorizer's word ids of every token of every text, and their number per text.
+
+    Ids are those of the vectorizer's index: -1 for a word it does not know, -2 for a stop
+    word. Computed once per batch of chunks (:meth:`Chunks.memo`).
+    """
+    index = _index(vectorizer)
+
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        words, starts = chunks.values(index.cache)
+        return words, chunks.per_text(starts)
+
+    return chunks.memo(("token_ids", id(index)), make)
+
+
+def has_unigram(vectorizer: Any, chunks: Chunks) -> np.ndarray:
+    """Bool ndarray of shape (n_texts,): whether a text has a token that is one of the
+    vectorizer's terms (what :func:`topics._vocabulary.known_texts` asks)."""
+    vectorizer._check_vocabulary()
+    index = _index(vectorizer)
+    words, lengths = token_ids(vectorizer, chunks)
+    doc = np.repeat(np.arange(len(chunks), dtype=np.int64), lengths)
+    hit = np.zeros(len(words), dtype=bool)
+    known = words >= 0
+    hit[known] = index.unigram[words[known]] >= 0
+    return np.bincount(doc[hit], minlength=len(chunks)) > 0
+
+
+def _cells(vectorizer: Any, index: _Index, chunks: Chunks, first_row: int):
+    """Sorted ``row * n_terms + column`` of a batch's non-zero counts, and the counts."""
+    words, lengths = token_ids(vectorizer, chunks)
+    n_texts, n_terms = len(chunks), len(index.vocabulary)
+    doc = np.repeat(np.arange(first_row, first_row + n_texts, dtype=np.int64), lengths)
     kept = words != -2  # stop words go before n-grams are formed
     words, doc = words[kept], doc[kept]
     rows, columns = [], []
@@ -143,19 +206,7 @@ def _counts(vectorizer: Any, texts: Sequence[str]) -> Any:
         found = index.pairs[slot] == keys
         rows.append(doc[:-1][ok][found])
         columns.append(index.pair_columns[slot[found]])
-    cells, values = np.unique(
+    return np.unique(
         np.concatenate(rows) * n_terms + np.concatenate(columns) if rows else np.zeros(0, np.int64),
         return_counts=True,
     )
-    indptr = np.zeros(n_texts + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cells // max(n_terms, 1), minlength=n_texts), out=indptr[1:])
-    dtype = np.int64 if indptr[-1] > np.iinfo(np.int32).max else np.int32
-    X = sp.csr_array(
-        (values.astype(np.intc), (cells % max(n_terms, 1)).astype(dtype), indptr.astype(dtype)),
-        shape=(n_texts, n_terms),
-        dtype=vectorizer.dtype,
-    )
-    X.has_sorted_indices = True
-    if vectorizer.binary:
-        X.data.fill(1)
-    return _align_api_if_sparse(X)

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from topics._chunks import chunks_of
+
 
 def vocabularies(model: Any) -> list[Any]:
     """The fitted text vectorizers of a :class:`topics.Model` (classifiers, local embedding)."""
@@ -36,10 +38,12 @@ def vocabularies(model: Any) -> list[Any]:
     return found
 
 
-def known_texts(vectorizers: Iterable[Any], texts: Sequence[str]) -> np.ndarray:
+def known_texts(vectorizers: Iterable[Any], texts: Sequence[str], chunks: Any = None) -> np.ndarray:
     """Bool ndarray of shape (n_texts,): whether each text has a word in some vocabulary.
 
-    Without any vocabulary (nothing to compare with) every text counts as known.
+    Without any vocabulary (nothing to compare with) every text counts as known. ``chunks``:
+    the texts already cut (:class:`topics._chunks.Chunks`): the words of the vectorizers
+    :mod:`topics._tfidf` covers are then read from the cut, shared with their transforms.
     """
     vectorizers = list(vectorizers)
     for v in vectorizers:  # a vectorizer rebuilt from a saved vocabulary sets it on first use
@@ -48,6 +52,18 @@ def known_texts(vectorizers: Iterable[Any], texts: Sequence[str]) -> np.ndarray:
     vectorizers = [v for v in vectorizers if getattr(v, "vocabulary_", None)]
     if not vectorizers:
         return np.ones(len(texts), dtype=bool)
+    if chunks is not None:
+        from topics import _tfidf
+
+        found = np.zeros(len(texts), dtype=bool)
+        for v in [v for v in vectorizers if _tfidf.covered(v)]:
+            found |= _tfidf.has_unigram(v, chunks_of(texts, chunks))
+        vectorizers = [v for v in vectorizers if not _tfidf.covered(v)]
+        if found.all() or not vectorizers:
+            return found
+        rest = np.flatnonzero(~found)
+        found[rest] = known_texts(vectorizers, [texts[i] for i in rest])
+        return found
     readers = [(_tokens(v), v.vocabulary_) for v in vectorizers]
 
     def known(text: str) -> bool:

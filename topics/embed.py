@@ -142,8 +142,8 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
         self.n_components_ = dim
         return self
 
-    def transform(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts.
+    def transform(self, texts: Sequence[str], chunks: Any = None) -> np.ndarray:
+        """Embed texts (``chunks``: the texts already cut, see :mod:`topics._chunks`).
 
         Returns
         -------
@@ -155,7 +155,7 @@ class LocalEmbedder(TransformerMixin, BaseEstimator):
         from topics import _tfidf
 
         check_is_fitted(self, "pipeline_")
-        terms = _tfidf.transform(self.pipeline_.named_steps["tfidf"], _as_texts(texts))
+        terms = _tfidf.transform(self.pipeline_.named_steps["tfidf"], _as_texts(texts), chunks)
         return np.asarray(self.pipeline_[1:].transform(terms), dtype=np.float32)
 
     def save(self, directory: Path) -> None:

@@ -96,7 +96,7 @@ def detect_language(text: str | None) -> str:
 
 def has_hangul(text: str) -> bool:
     """Whether ``text`` has any Hangul letter."""
-    return _HANGUL.search(text) is not None
+    return not text.isascii() and _HANGUL.search(text) is not None
 
 
 def languages(texts: Iterable[str | None]) -> list[str]:
@@ -182,7 +182,7 @@ def analysed_texts(texts: Sequence[str | None]) -> list[str]:
     out = [t if isinstance(t, str) else "" for t in texts]
     todo: dict[str, list[int]] = {}
     for i, text in enumerate(out):
-        if not text or _HANGUL.search(text) is None:
+        if not text or text.isascii() or _HANGUL.search(text) is None:
             continue  # the common English case: one scan, nothing else
         found = _MEMO.get(text)
         if found is not None:

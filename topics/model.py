@@ -127,7 +127,6 @@ class Model:
         import numpy as np
         import pandas as pd
 
-        from topics._vocabulary import known_texts, vocabularies
         from topics.predictions import Predictions
 
         texts = [str(t) for t in texts]
@@ -135,20 +134,14 @@ class Model:
             context = self._context(context, len(texts))
         index = pd.RangeIndex(len(texts))
         ids = self.theme_ids
+        decided, proba, topic_ids, unknown = self._tag(texts)
         why = None
-        if self.themes is not None:
-            decided, proba = self.themes.predict_with_proba(texts)
-            why = self.themes.explain(texts) if evidence else None
-        else:
-            decided, proba = np.zeros((len(texts), 0), bool), np.zeros((len(texts), 0))
-            why = [{} for _ in texts] if evidence else None
-        unknown = ~known_texts(vocabularies(self), texts)
-        decided = np.asarray(decided, dtype=bool)
+        if evidence:
+            why = self.themes.explain(texts) if self.themes is not None else [{} for _ in texts]
         decided[unknown] = False
         names = {theme.id: theme.name for theme in self.taxonomy}
         topics = topic_labels = topic_info = None
         if self.topic_model is not None:
-            topic_ids, _ = self.topic_model.transform(texts)
             info = self.topic_model.topic_info()
             names_of = info["label"].to_numpy()
             stable = self._stable_ids(info["topic"].to_numpy())
@@ -190,6 +183,35 @@ class Model:
             unknown=pd.Series(unknown, index=index),
             theme_evidence=why,
         )
+
+    def _tag(self, texts: list[str]) -> tuple[Any, Any, Any, Any]:
+        """Themes (decided, probabilities), topic numbers and unknown texts, from one cut of
+        the texts into chunks shared by every component (:mod:`topics._chunks`), a block of
+        texts at a time."""
+        import numpy as np
+
+        from topics._chunks import BLOCK, Chunks
+        from topics._vocabulary import known_texts, vocabularies
+
+        k, vocabs = len(self.theme_ids), vocabularies(self)
+        parts = []
+        for start in range(0, len(texts), BLOCK):
+            block = texts[start : start + BLOCK]
+            chunks = Chunks(block)
+            if self.themes is not None:
+                decided, proba = self.themes.predict_with_proba(block, chunks)
+            else:
+                decided, proba = np.zeros((len(block), k), bool), np.zeros((len(block), k))
+            topic_ids = None
+            if self.topic_model is not None:
+                topic_ids = self.topic_model.transform(block, chunks)[0]
+            parts.append((decided, proba, topic_ids, ~known_texts(vocabs, block, chunks)))
+        if not parts:
+            parts = [(np.zeros((0, k), bool), np.zeros((0, k)), np.zeros(0, np.int64), [])]
+        decided, proba, topic_ids, unknown = zip(*parts, strict=True)
+        topic_ids = None if self.topic_model is None else np.concatenate(topic_ids)
+        decided = np.concatenate(decided).astype(bool)
+        return decided, np.concatenate(proba), topic_ids, np.concatenate(unknown).astype(bool)
 
     def context_of(self, frame: pd.DataFrame) -> dict[str, list[Any]] | None:
         """The :attr:`context_columns` of a corpus table (``None`` when there are none).

@@ -89,11 +89,12 @@ class LinearTextModel(BaseEstimator):
         self.vectorizer_ = _linear.make_vectorizer(params, len(texts))
         return self._with_extra(_linear.vectorize(self.vectorizer_, texts), texts)
 
-    def _features(self, texts: Sequence[str]) -> Any:
+    def _features(self, texts: Sequence[str], chunks: Any = None) -> Any:
+        """Features of texts (``chunks``: the texts already cut, see :mod:`topics._chunks`)."""
         from topics import _tfidf
 
         texts = analysed_texts(as_texts(texts))
-        return self._with_extra(_tfidf.transform(self.vectorizer_, texts), texts)
+        return self._with_extra(_tfidf.transform(self.vectorizer_, texts, chunks), texts)
 
     def _extra_features(self, texts: list[str]) -> Any:
         """Features appended to the TF-IDF columns (sparse, one row per text), or ``None``."""
@@ -115,14 +116,14 @@ class LinearTextModel(BaseEstimator):
 
     # -- prediction helpers ---------------------------------------------------------------------
 
-    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+    def decision_function(self, texts: Sequence[str], chunks: Any = None) -> np.ndarray:
         """Raw SVM decision values, ndarray of shape (n_texts, n_classes)."""
         check_is_fitted(self, "coef_")
-        X = self._features(texts)
+        X = self._features(texts, chunks)
         return _linear.decision(X, self.coef_, self.intercept_)
 
-    def _calibrated(self, texts: Sequence[str]) -> np.ndarray:
-        return _linear.sigmoid(self.decision_function(texts), self.platt_)
+    def _calibrated(self, texts: Sequence[str], chunks: Any = None) -> np.ndarray:
+        return _linear.sigmoid(self.decision_function(texts, chunks), self.platt_)
 
     # -- persistence ------------------------------------------------------------------------
 

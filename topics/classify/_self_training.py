@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 MAX_GROWTH = 0.5
 
 
-def rule_scores(taxonomy: Taxonomy, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(p_rule, rule fired) arrays of shape (n_texts, n_themes)."""
+def rule_scores(
+    taxonomy: Taxonomy, texts: list[str], chunks: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(p_rule, rule fired) arrays of shape (n_texts, n_themes); ``chunks``: the texts cut."""
     from topics.themes.match import matcher_for
 
     matcher = matcher_for(taxonomy)
-    salience, counts = matcher.scores(texts)
+    salience, counts = matcher.scores(texts, chunks)
     needed = np.asarray([t.min_salience for t in taxonomy], dtype=float)
     min_hits = np.asarray([t.min_hits for t in taxonomy], dtype=float)
     p = salience / (salience + needed)

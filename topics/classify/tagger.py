@@ -312,25 +312,25 @@ class ThemeTagger(LinearTextModel):
 
     # -- prediction ---------------------------------------------------------------------------
 
-    def _parts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _parts(self, texts: Sequence[str], chunks: Any = None) -> tuple[np.ndarray, ...]:
         check_is_fitted(self, "coef_")
         texts = as_texts(texts)
-        rule_p, rule = rule_scores(self.taxonomy_, texts)
-        p_text = self._calibrated(texts)
-        return rule_p, rule, p_text
+        rule_p, rule = rule_scores(self.taxonomy_, texts, chunks)
+        return rule_p, rule, self._calibrated(texts, chunks)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability of each theme, ndarray of shape (n_texts, n_themes)."""
-        rule_p, _, p_text = self._parts(texts)
+    def predict_proba(self, texts: Sequence[str], chunks: Any = None) -> np.ndarray:
+        """Probability of each theme, ndarray of shape (n_texts, n_themes) (``chunks``: the
+        texts already cut, shared with the other components: :mod:`topics._chunks`)."""
+        rule_p, _, p_text = self._parts(texts, chunks)
         return noisy_or(rule_p, p_text)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Themes at or above their threshold, bool ndarray of shape (n_texts, n_themes)."""
         return self.predict_with_proba(texts)[0]
 
-    def predict_with_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def predict_with_proba(self, texts: Sequence[str], chunks: Any = None) -> tuple[Any, Any]:
         """``predict`` and ``predict_proba`` at the cost of one: (bool, float) arrays."""
-        proba = self.predict_proba(texts)
+        proba = self.predict_proba(texts, chunks)
         return proba >= self.thresholds_, proba
 
     def explain(self, texts: Sequence[str]) -> list[dict[str, dict[str, Any]]]:

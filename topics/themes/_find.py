@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, compress, count
 
 
 class StemPhrases:
@@ -67,9 +68,10 @@ def first_index(firsts: Sequence[Iterable[str]]) -> dict[str, tuple[int, ...]]:
 def first_positions(
     words: Sequence[str], index: Mapping[str, tuple[int, ...]]
 ) -> tuple[list[int], set[int]]:
-    """Positions of ``words`` holding a first stem of ``index``, and the themes they concern."""
-    starts = [p for p, w in enumerate(words) if w in index]
-    themes = {j for p in starts for j in index[words[p]]}
+    """Positions of ``words`` holding a first stem of ``index``, and the themes they concern
+    (found by C-level iteration: no Python step per word)."""
+    starts = list(compress(count(), map(index.__contains__, words)))
+    themes = set(chain.from_iterable(map(index.__getitem__, map(words.__getitem__, starts))))
     return starts, themes
 
 

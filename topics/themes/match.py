@@ -49,12 +49,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from topics._chunks import BLOCK, ChunkCache, Chunks, chunks_of
 from topics.language import analysed_texts, has_hangul
 from topics.themes._find import (
     StemPhrases,
     compile_literals,
     first_index,
-    first_positions,
     literal_key,
     literal_matches,
     overlaps,
@@ -207,6 +207,7 @@ class ThemeMatcher:
         self._rules: dict[bool, tuple[list[_Rules], dict[str, tuple[int, ...]], set[int]]] = {}
         self._min_hits = np.asarray([t.min_hits for t in taxonomy], dtype=np.int64)
         self._min_salience = np.asarray([t.min_salience for t in taxonomy], dtype=float)
+        self.chunk_stems = ChunkCache(stems)  # chunk → its stems, kept between batches
 
     def _rules_for(self, korean: bool) -> tuple[list[_Rules], dict[str, tuple[int, ...]], set[int]]:
         """Compiled rules for texts of one script (Korean phrases only apply to texts in
@@ -231,41 +232,43 @@ class ThemeMatcher:
 
         ``parts``: ``sections(text)`` when the caller has it already.
         """
+        from topics.themes._batch import theme_hits
+
         parts = sections(text) if parts is None else parts
         analysed = dict(zip(parts, analysed_texts(list(parts.values())), strict=True))
         korean = has_hangul(text) if isinstance(text, str) else False
         rules, index, literal = self._rules_for(korean)
-        out: list[list[Hit]] = [[] for _ in rules]
-        for where in WEIGHTS:
-            words = stems(analysed[where])
-            starts, themes = first_positions(words, index)
-            raw = unicodedata.normalize("NFKC", parts[where]) if literal else ""
-            for j in sorted(themes | literal):
-                phrases = rules[j].matches(words, starts if j in themes else None, raw)
-                for phrase in dict.fromkeys(phrases):
-                    out[j].append(Hit(phrase, where, phrases.count(phrase)))
-        return out
+        raw = {w: unicodedata.normalize("NFKC", parts[w]) if literal else "" for w in WEIGHTS}
+        return theme_hits(rules, index, literal, ((w, stems(analysed[w]), raw[w]) for w in WEIGHTS))
 
-    def scores(self, texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    def scores(
+        self, texts: Iterable[str | None], chunks: Chunks | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Salience and number of include matches per text and theme.
+
+        ``chunks``: the texts already cut (:mod:`topics._chunks`), shared with the other
+        components of a prediction; the stems come from the texts' chunks
+        (:mod:`topics.themes._batch`).
 
         Returns
         -------
         salience : ndarray of float of shape (n_texts, n_themes)
         counts : ndarray of int of shape (n_texts, n_themes)
         """
+        from topics.themes._batch import as_arrays
+        from topics.themes._batch import scores as batch_scores
+
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if chunks is not None:
+            batches = [chunks_of(texts, chunks)]
+        else:  # a block at a time: the chunks of a whole corpus would not fit in memory
+            batches = (Chunks(texts[s : s + BLOCK]) for s in range(0, len(texts), BLOCK))
         salience, counts = [], []
-        for text in texts:
-            parts = sections(text)
-            body_words = len(parts["body"].split())
-            per_theme = self.hits(text, parts)
-            salience.append([_salience(h, body_words) for h in per_theme])
-            counts.append([sum(hit.count for hit in h) for h in per_theme])
-        k = len(self.taxonomy)
-        return (
-            np.asarray(salience, dtype=float).reshape(len(salience), k),
-            np.asarray(counts, dtype=np.int64).reshape(len(counts), k),
-        )
+        for batch in batches:
+            s, c = batch_scores(self, batch)
+            salience += s
+            counts += c
+        return as_arrays(salience, counts, len(self.taxonomy))
 
     def counts(self, texts: Iterable[str | None]) -> np.ndarray:
         """Include matches per text and theme, ndarray of int of shape (n_texts, n_themes)."""

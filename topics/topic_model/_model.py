@@ -213,8 +213,11 @@ class TopicModel(BaseEstimator):
             )
 
     # --------------------------------------------------------------- prediction
-    def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def transform(self, texts: Sequence[str], chunks: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """Assign texts to topics by the nearest topic centroid in embedding space.
+
+        ``chunks``: the texts already cut (:class:`topics._chunks.Chunks`), shared with the
+        other components of a prediction (used by the default local embedding).
 
         Returns
         -------
@@ -223,7 +226,14 @@ class TopicModel(BaseEstimator):
             Softmax of minus the squared distance to each centroid over ``TEMPERATURE``.
         """
         self._check_fitted()
-        emb = self.embedder_.transform(_texts(texts)).astype(np.float64)
+        from topics.embed import LocalEmbedder
+
+        texts = _texts(texts)
+        if chunks is not None and isinstance(self.embedder_, LocalEmbedder):
+            emb = self.embedder_.transform(texts, chunks)
+        else:
+            emb = self.embedder_.transform(texts)
+        emb = emb.astype(np.float64)
         d2 = sq_dist(emb, self.centroids_)
         ids = np.argmin(d2, axis=1).astype(np.int64)
         logits = -(d2 - d2.min(axis=1, keepdims=True)) / TEMPERATURE

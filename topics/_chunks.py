@@ -1,0 +1,129 @@
+"""Texts cut once at whitespace, the one tokenization every component of a prediction shares.
+
+Every tokenizer of the toolkit finds tokens that hold no whitespace (the TF-IDF word patterns of
+the tagger, the label classifiers and the embedding; the phrase matcher's word stems), and its
+preprocessing (lower-casing, accent stripping, NFKC, dropping possessives) changes each character
+on its own, so whitespace stays whitespace and nothing joins across it. A text's tokens are
+therefore the tokens of its whitespace-separated *chunks*, one after the other, and the title,
+lead and body of the phrase matcher are runs of chunks too (:mod:`topics.themes.match`).
+
+:class:`Chunks` cuts a batch of texts once (``str.split``) and numbers the distinct chunks; a
+component analyses each distinct chunk once (:meth:`Chunks.values`, with a cache per component
+that outlives the batch: :class:`ChunkCache`), and the tokens of every text come out of numpy
+indexing: no Python step per word. Hangul texts are the exception: their morphemes depend on
+the whole text (:mod:`topics.language`), so the components analyse those texts whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from itertools import chain, count
+from typing import Any
+
+import numpy as np
+
+#: Texts cut at a time by a component given a whole corpus and no chunks (bounds the memory).
+BLOCK = 2_000
+#: Distinct chunks a component remembers between batches before it starts afresh.
+CACHE_SIZE = 200_000
+
+
+class ChunkCache:
+    """What one component made of each chunk it has seen (bounded: cleared when full)."""
+
+    def __init__(self, analyse: Callable[[str], Sequence[Any]], size: int = CACHE_SIZE) -> None:
+        self.analyse = analyse
+        self.size = size
+        self.items: dict[str, tuple[Any, ...]] = {}
+
+    def lookup(self, chunks: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The analysis of each chunk, as a tuple."""
+        get = self.items.get
+        found = list(map(get, chunks))
+        if None in found:
+            if len(self.items) + len(chunks) > self.size:
+                self.items.clear()
+            analyse = self.analyse
+            for i, chunk in enumerate(chunks):
+                if found[i] is None:
+                    found[i] = self.items[chunk] = tuple(analyse(chunk))
+        return found
+
+
+class Chunks:
+    """A batch of texts cut at whitespace once (see the module docstring).
+
+    Parameters
+    ----------
+    texts : sequence of str, length n_texts
+
+    Attributes
+    ----------
+    texts : list of str
+    distinct : list of str
+        Distinct chunks, in order of first occurrence.
+    ids : ndarray of int64, shape (n_chunks,)
+        The chunks of every text, one after the other, as indices into ``distinct``.
+    bounds : ndarray of int64, shape (n_texts + 1,)
+        Text ``i`` is ``ids[bounds[i]:bounds[i + 1]]``.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = list(texts)
+        split = [t.split() for t in self.texts]
+        lengths = np.fromiter(map(len, split), np.int64, len(split))
+        self.bounds = np.zeros(len(split) + 1, np.int64)
+        np.cumsum(lengths, out=self.bounds[1:])
+        number = dict(zip(dict.fromkeys(chain.from_iterable(split)), count(), strict=False))
+        self.distinct = list(number)
+        self.ids = np.fromiter(
+            map(number.__getitem__, chain.from_iterable(split)), np.int64, int(self.bounds[-1])
+        )
+        self._memo: dict[Hashable, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def memo(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per batch for ``key`` (shared by the components)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def values(self, cache: ChunkCache, dtype: Any = np.int64) -> tuple[np.ndarray, np.ndarray]:
+        """A component's values of every token, and where each chunk's values start.
+
+        Returns
+        -------
+        values : ndarray of shape (n_values,)
+            The analysis of every chunk of every text (``cache``), one after the other.
+        starts : ndarray of int64, shape (n_chunks + 1,)
+            Chunk ``c`` (a position in :attr:`ids`) holds ``values[starts[c]:starts[c + 1]]``;
+            text ``i`` holds ``values[starts[bounds[i]]:starts[bounds[i + 1]]]``.
+        """
+        found = cache.lookup(self.distinct)
+        sizes = np.fromiter(map(len, found), np.int64, len(found))
+        flat = np.fromiter(chain.from_iterable(found), dtype, int(sizes.sum()))
+        offsets = np.zeros(len(found) + 1, np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        n = sizes[self.ids]
+        starts = np.zeros(len(self.ids) + 1, np.int64)
+        np.cumsum(n, out=starts[1:])
+        shift = np.repeat(offsets[self.ids] - starts[:-1], n)
+        return flat[shift + np.arange(int(starts[-1]), dtype=np.int64)], starts
+
+    def per_text(self, starts: np.ndarray) -> np.ndarray:
+        """Values per text, from the ``starts`` of :meth:`values`: int64 of shape (n_texts,)."""
+        return np.diff(starts[self.bounds])
+
+
+def chunks_of(texts: Sequence[str], chunks: Chunks | None) -> Chunks:
+    """``chunks`` when it cuts exactly ``texts`` (the same strings), else a fresh cut."""
+    same = chunks is not None and len(chunks.texts) == len(texts)
+    if same and all(map(_same, chunks.texts, texts)):
+        return chunks
+    return Chunks(texts)
+
+
+def _same(a: str, b: str) -> bool:
+    return a is b or a == b
