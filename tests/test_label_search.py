@@ -81,9 +81,36 @@ def test_plan_fits_the_budget():
     assert roomy.feature_sets == list(select.FEATURE_SETS) and not roomy.notes
     assert roomy.max_resources == 500 and roomy.n_candidates == 30
     tight = select.plan_search(20_000, 20_000 * 2000, 20, 60.0, searches=1, fits=2, **every)
-    assert tight.feature_sets == ["words"] and len(tight.c_grid) < len(select.C_GRID)
-    assert tight.max_resources < 20_000 and tight.notes
+    assert tight.feature_sets == ["words"] and tight.max_resources < 20_000 and tight.notes
+    # searching on fewer documents comes before dropping the character n-grams
+    middle = select.plan_search(20_000, 20_000 * 2000, 20, 300.0, searches=1, fits=2, **every)
+    assert middle.feature_sets == list(select.FEATURE_SETS)
+    assert select.MIN_SEARCH_DOCUMENTS <= middle.max_resources < 20_000
+    assert middle.estimated_seconds <= 300.0
     assert tight == select.plan_search(20_000, 20_000 * 2000, 20, 60.0, searches=1, fits=2, **every)
+
+
+def test_complement_nb_blend_is_sklearns_complement_nb_rescaled():
+    from scipy import sparse
+    from sklearn.naive_bayes import ComplementNB
+
+    from topics.classify import _linear
+
+    rng = np.random.default_rng(0)
+    X = sparse.csr_matrix(rng.random((40, 7)) * (rng.random((40, 7)) < 0.5))
+    y = np.arange(40) % 3
+    Y = np.stack([y == c for c in range(3)], axis=1)
+    coef, intercept = rng.normal(size=(7, 3)), rng.normal(size=3)
+    added = _linear.blend_complement_nb(X, Y, coef, intercept) - coef
+    reference = ComplementNB(alpha=_linear.NB_ALPHA).fit(X, y).feature_log_prob_.T
+    reference = reference - reference.mean(axis=1, keepdims=True)
+    scale = added[0, 0] / reference[0, 0]
+    assert scale > 0 and np.allclose(added, scale * reference)
+    # rescaled so that the naive Bayes scores spread as the SVM's do
+    svm = X @ coef + intercept
+    nb = X @ added
+    centred = lambda s: s - s.mean(axis=1, keepdims=True)  # noqa: E731
+    assert np.std(centred(nb)) == pytest.approx(_linear.NB_WEIGHT * np.std(centred(svm)))
 
 
 def test_planted_prior_shift_is_recovered():

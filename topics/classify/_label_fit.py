@@ -67,7 +67,9 @@ def _plan(model: Any, docs: dict[str, list[str]], n_classes: int, mode: str, k: 
         sum(len(t) for texts in docs.values() for t in texts),
         n_classes,
         budget,
-        feature_sets=list(select.FEATURE_SETS) if model.features == "auto" else [model.features],
+        feature_sets=list(select.AUTO_FEATURE_SETS)
+        if model.features == "auto"
+        else [model.features],
         c_grid=list(select.C_GRID) if model.C == "auto" else [float(model.C)],
         class_weights=weights,
         searches=searches,
@@ -135,14 +137,18 @@ def _scoring(multilabel: bool) -> str:
 
 
 def _fit_config(model: Any, X: Any, Y: np.ndarray, config: dict, spans: dict) -> tuple:
+    """One SVM per class on the chosen blocks; single-label, blended with complement NB."""
     selector = select.BlockSelector(_blocks_of(config, spans), spans)
+    features = selector.transform(X)
     coef, intercept = _linear.fit_linear(
-        selector.transform(X),
+        features,
         Y,
         C=config["C"],
         class_weight=config["class_weight"],
         random_state=model.random_state,
     )
+    if not model.multilabel_:
+        coef = _linear.blend_complement_nb(features, Y, coef, intercept)
     return selector, coef, intercept
 
 
@@ -236,7 +242,8 @@ def fit_single(
             else f"held-out stratified {select.HOLDOUT_SHARE:.0%} of the labelled documents, "
             "never seen by the search or the fit"
         )
-        + "; one-vs-rest linear svm, platt scaling on the held-out decision values",
+        + "; one-vs-rest linear svm blended with complement naive bayes, platt scaling on the "
+        "held-out decision values",
     )
     progress("fitting the final model", 0.9)
     _finish(model, X, Y, spans, fitted, config, plan, table, metrics)

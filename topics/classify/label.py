@@ -55,7 +55,9 @@ class LabelClassifier(BaseEstimator):
     :mod:`topics.classify.select`) by stratified cross-validation on the training data: the
     feature set (word 1–2-grams, character 2–5-grams, both), the linear SVM's ``C`` on a log
     grid and the class weighting, within a time budget. Each class gets a one-vs-rest linear
-    SVM, Platt-calibrated on held-out decision values; single-label probabilities are normalised
+    SVM (single-label: blended with complement naive Bayes on the same features, see
+    :func:`~topics.classify._linear.blend_complement_nb`), Platt-calibrated on held-out decision
+    values; single-label probabilities are normalised
     to sum to 1 and the prediction is the most probable class; multi-label classes have per-
     class thresholds (SCut) and a document always gets at least its most probable class.
 
@@ -68,6 +70,7 @@ class LabelClassifier(BaseEstimator):
     Parameters
     ----------
     features : {"auto", "words", "chars", "words+chars"}
+        ``"auto"`` searches ``words`` and ``words+chars``.
     C : "auto" or float
     class_weight : {"auto", None, "balanced"}
         ``"auto"`` lets the search choose; a value fixes it (all three fixed: no search).
