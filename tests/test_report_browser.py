@@ -188,11 +188,7 @@ def test_korean_report_renders_hangul_without_tofu(tmp_path: Path):
                 page.close()
         finally:
             browser.close()
-    # Chromium 150 logs its own DevTools CSS domain (CSS.enable, used by hangul_glyphs) reading
-    # the page's file: URL as an "unsafe attempt to load" it, and that request as failed: the
-    # instrument, not the report (any other problem, or a request for another URL, still fails).
-    own = f"Unsafe attempt to load URL {url} from frame with URL {url}."
-    assert [p for p in problems if own not in p and p != f"request failed: {url}"] == []
+    assert problems == []
     assert {u for u in requests if u != url} == set()  # nothing fetched: the fonts are local
     for width, seen in layout.items():
         assert seen["scroll"] <= seen["inner"], f"the page is wider than {width} px: {seen}"
