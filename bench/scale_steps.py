@@ -127,6 +127,61 @@ def tfidf_svm_baseline(corpus: Path) -> dict[str, Any]:
     return {"seconds": m.seconds, "peak_mb": m.peak_mb}
 
 
+def write_texts(corpus: Path, target: Path) -> int:
+    """The model texts of a corpus's documents, as a JSON list (the pool of fresh texts)."""
+    import topics
+
+    texts = topics.load_corpus(corpus).texts()
+    Path(target).write_text(json.dumps(texts), "utf-8")
+    return len(texts)
+
+
+def predict_fresh(
+    model_dir: Path, train_texts: Path, pool: Path, n: int, repeats: int = 3
+) -> dict[str, Any]:
+    """Prediction throughput on texts this process has not seen, beside a bare
+    ``TfidfVectorizer.transform`` (fitted on the model's training texts) of the same texts.
+
+    ``pool`` (a JSON list of texts) is shuffled and cut into ``repeats + 1`` sets of ``n``:
+    the first warms up (imports, first calls: ``first_s``), then each set is transformed by
+    the bare vectorizer and predicted by the model (without evidence, as a corpus is tagged)
+    one right after the other, so that both see the same load, then its first ``n // 10``
+    texts with evidence. No set is predicted twice: what the model keeps from one batch to
+    the next (the chunks it analysed, :mod:`topics._chunks`) helps only as it would when
+    tagging a corpus.
+    """
+    import random
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    import topics
+    from bench.speed_steps import warm_imports
+
+    warm_imports()
+    texts = json.loads(Path(pool).read_text("utf-8"))
+    random.Random(0).shuffle(texts)
+    n = min(n, len(texts) // (repeats + 1))
+    sets = [texts[i * n : (i + 1) * n] for i in range(repeats + 1)]
+    bare = TfidfVectorizer().fit(json.loads(Path(train_texts).read_text("utf-8")))
+    model = topics.load(model_dir)
+    t0 = time.perf_counter()
+    model.predict(sets[0], evidence=False)
+    out: dict[str, Any] = {"n": n, "first_s": time.perf_counter() - t0}
+    bare.transform(sets[0])
+    model.predict(sets[0][: n // 10], evidence=True)
+    marks = []
+    for batch in sets[1:]:
+        t0 = time.perf_counter()
+        bare.transform(batch)
+        t1 = time.perf_counter()
+        model.predict(batch, evidence=False)
+        t2 = time.perf_counter()
+        model.predict(batch[: n // 10], evidence=True)
+        marks.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
+    out["bare_s"], out["predict_s"], out["evidence_s"] = (list(m) for m in zip(*marks, strict=True))
+    return out
+
+
 def cold_predict(model_dir: Path, repeats: int = 3) -> dict[str, Any]:
     """Wall time of ``topics predict "text"`` and of ``import pandas, sklearn.svm``, cold."""
     predict = [sys.executable, "-m", "topics", "predict", "--model", str(model_dir)]

@@ -38,15 +38,13 @@ class ChunkCache:
 
     def lookup(self, chunks: Sequence[str]) -> list[tuple[Any, ...]]:
         """The analysis of each chunk, as a tuple."""
-        get = self.items.get
-        found = list(map(get, chunks))
-        if None in found:
-            if len(self.items) + len(chunks) > self.size:
-                self.items.clear()
-            analyse = self.analyse
-            for i, chunk in enumerate(chunks):
-                if found[i] is None:
-                    found[i] = self.items[chunk] = tuple(analyse(chunk))
+        found = list(map(self.items.get, chunks))
+        missing = [i for i, f in enumerate(found) if f is None]
+        if len(self.items) + len(missing) > self.size:
+            self.items.clear()  # only the new chunks count: the ones seen stay while they fit
+        analyse = self.analyse
+        for i in missing:
+            found[i] = self.items[chunks[i]] = tuple(analyse(chunks[i]))
         return found
 
 
