@@ -27,6 +27,7 @@ SUITES: dict[str, str] = {
     "themes": "bench.suite_themes",
     "scale": "bench.suite_scale",
     "update": "bench.suite_update",
+    "dask": "bench.suite_dask",
 }
 
 #: Distributions whose versions head BENCHMARKS.md.

@@ -226,6 +226,8 @@ def _segment(k: np.ndarray, n: np.ndarray, s: TrendSettings, scale: float) -> li
     import ruptures as rpt
     from scipy.stats import chi2
 
+    if len(k) < 2 * s.min_segment_periods:  # no split leaves enough periods on both sides
+        return []
     candidates = max(1, int((n > 0).sum()) - 1)
     penalty = float(chi2.ppf(1.0 - s.change_alpha / candidates, df=1))
     cost = BinomialCost(min_support=s.min_segment_total, scale=scale)
