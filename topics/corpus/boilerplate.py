@@ -309,12 +309,33 @@ def remove_boilerplate(
     CorpusError
         When ``sender_column`` is not a column of the frame.
     """
-    import pandas as pd
+    from topics.corpus import schema
 
+    column = sender_column or schema.SOURCE
+    texts, senders = texts_and_senders(frame, column)
+    cleaned, summary = find_boilerplate(
+        texts,
+        senders,
+        ~frame[schema.IS_DUPLICATE].to_numpy(dtype=bool),
+        sender_column=column,
+        progress=progress,
+        **thresholds,
+    )
+    set_model_texts(frame, cleaned)
+    return summary
+
+
+def texts_and_senders(frame, column: str) -> tuple[list[str], list[Any]]:
+    """The texts boilerplate is looked for in (title and body) and the sender of each.
+
+    Raises
+    ------
+    CorpusError
+        When ``column`` is not a column of the frame.
+    """
     from topics.corpus import schema
     from topics.errors import CorpusError
 
-    column = sender_column or schema.SOURCE
     if column not in frame.columns:
         raise CorpusError(
             f"no column {column!r} to group senders by (the corpus has: "
@@ -325,16 +346,17 @@ def remove_boilerplate(
         schema.document_text(t, b)
         for t, b in zip(frame[schema.TITLE].tolist(), frame[schema.TEXT].tolist(), strict=True)
     ]
-    cleaned, summary = find_boilerplate(
-        texts,
-        frame[column].tolist(),
-        ~frame[schema.IS_DUPLICATE].to_numpy(dtype=bool),
-        sender_column=column,
-        progress=progress,
-        **thresholds,
-    )
-    if summary.documents:
+    return texts, frame[column].tolist()
+
+
+def set_model_texts(frame, cleaned: list[str | None]) -> None:
+    """Put the cleaned texts in the frame's model-text column (none at all if nothing was
+    removed anywhere), in place."""
+    import pandas as pd
+
+    from topics.corpus import schema
+
+    if any(c is not None for c in cleaned):
         frame[schema.MODEL_TEXT] = pd.array(cleaned, dtype="string")
     elif schema.MODEL_TEXT in frame.columns:
         del frame[schema.MODEL_TEXT]
-    return summary

@@ -31,21 +31,10 @@ Found = tuple[np.ndarray, np.ndarray]
 
 
 def _texts_and_senders(corpus: Corpus, column: str) -> tuple[list[str], list[Any]]:
-    from topics.corpus.boilerplate import _hashable
-    from topics.errors import CorpusError
+    from topics.corpus.boilerplate import _hashable, texts_and_senders
 
-    frame = corpus.frame
-    if column not in frame.columns:
-        raise CorpusError(
-            f"no column {column!r} to group senders by (the corpus has: "
-            f"{', '.join(map(str, frame.columns))})",
-            "name one of those columns with --sender-column",
-        )
-    texts = [
-        schema.document_text(t, b)
-        for t, b in zip(frame[schema.TITLE].tolist(), frame[schema.TEXT].tolist(), strict=True)
-    ]
-    return texts, [_hashable(v) for v in frame[column].tolist()]
+    texts, senders = texts_and_senders(corpus.frame, column)
+    return texts, [_hashable(v) for v in senders]
 
 
 def _counted(corpus: Corpus) -> np.ndarray:
@@ -133,18 +122,13 @@ def strip(
     corpus: Corpus, index: int, plan: Plan, found: tuple[Found, Found]
 ) -> tuple[Corpus, tuple[Removal, int]]:
     """Pass 3: the partition with its model texts, and its part of the summary."""
-    import pandas as pd
-
     from topics.corpus import Corpus
-    from topics.corpus.boilerplate import strip_units
+    from topics.corpus.boilerplate import set_model_texts, strip_units
 
     texts, codes = plan.codes_of(corpus)
     cleaned, removal = strip_units(texts, codes, plan.thresholds, plan.corpus_threshold, found)
     frame = corpus.frame.copy()
-    if any(c is not None for c in cleaned):
-        frame[schema.MODEL_TEXT] = pd.array(cleaned, dtype="string")
-    elif schema.MODEL_TEXT in frame.columns:
-        del frame[schema.MODEL_TEXT]
+    set_model_texts(frame, cleaned)
     top = sorted(removal.passages.items(), key=lambda kv: -kv[1])[:PASSAGES_KEPT]
     removal.passages = dict(top)
     return Corpus(frame, corpus.report), (removal, sum(c is not None for c in cleaned))
