@@ -100,9 +100,6 @@ def test_no_import_from_a_later_step(path: Path):
     assert not later, "\n".join(later)
 
 
-#: Modules over the size limit, each waiting for a split by the branch working in it (the test
-#: fails once one is back under the limit, so the list only shrinks).
-OVER_LIMIT: dict[str, str] = {}
 MAX_LINES = 400
 
 
@@ -110,9 +107,6 @@ MAX_LINES = 400
 def test_no_module_over_400_lines(path: Path):
     rel = path.relative_to(PACKAGE).as_posix()
     lines = len(path.read_text("utf-8").splitlines())
-    if rel in OVER_LIMIT:
-        assert lines > MAX_LINES, f"{rel} is back under {MAX_LINES} lines: drop it from OVER_LIMIT"
-        return
     assert lines <= MAX_LINES, f"{rel}: {lines} lines; split it by role"
 
 
