@@ -38,6 +38,7 @@ def test_ingest_seeds_reports_documents_provenance_and_groups(runner, tmp_path):
     assert "Date range:      2024-02-29 to 2025-12-04" in lines
     assert "Date provenance: explicit 23, inferred 1, missing 1" in lines
     assert "Undated:         1" in lines
+    assert "Languages:       en 25" in lines
     assert sum("← near" in line for line in lines) == 3
     assert sum("explicit" in line for line in lines) == 26 + 1  # 26 records + the totals line
     assert lines[-1] == f"Wrote 28 records to {out}"

@@ -140,6 +140,8 @@ def test_mixed_korean_english_corpus_trains_reports_and_predicts(tmp_path):
     corpus = topics.load_corpus(mixed)
     frame = corpus.documents()
     assert set(frame[schema.LANGUAGE]) == {"ko", "en"}
+    assert corpus.report.languages == frame[schema.LANGUAGE].value_counts().to_dict()
+    assert set(corpus.report.languages) == {"ko", "en"}
     model = topics.train(corpus, seed=0)
     assert model.topic_model is not None
     texts = corpus.texts()

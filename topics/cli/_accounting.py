@@ -32,6 +32,8 @@ def summary_lines(report) -> list[str]:
     provenance = ", ".join(f"{k} {v}" for k, v in report.provenance.items())
     lines.append(f"Date provenance: {provenance}")
     lines.append(f"Undated:         {report.undated}")
+    languages = ", ".join(f"{k} {v}" for k, v in report.languages.items()) or "—"
+    lines.append(f"Languages:       {languages}")
     lines.append(f"Boilerplate:     {boilerplate_line(report.boilerplate)}")
     if report.repaired:
         lines.append(f"Repaired:        {report.repaired} records with mojibake (ftfy)")

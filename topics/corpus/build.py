@@ -167,6 +167,10 @@ def _group(
     frame[schema.DUP_KIND] = pd.array(kind, dtype="string")
 
 
+def _most(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
+
+
 def summarise(frame: pd.DataFrame, report: IngestReport) -> None:
     """Fill the report's counts, dates and duplicate groups from a grouped corpus frame."""
     kind = frame[schema.DUP_KIND]
@@ -176,6 +180,8 @@ def summarise(frame: pd.DataFrame, report: IngestReport) -> None:
     report.kept = len(docs)
     counts = docs[schema.DATE_PROVENANCE].value_counts()
     report.provenance = {p: int(counts.get(p, 0)) for p in schema.PROVENANCES}
+    languages = docs[schema.LANGUAGE].value_counts()
+    report.languages = dict(sorted(((str(k), int(v)) for k, v in languages.items()), key=_most))
     report.undated = int(docs[schema.DATE].isna().sum())
     dated = docs[schema.DATE].dropna()
     report.date_min = dated.min().date().isoformat() if len(dated) else None

@@ -43,6 +43,8 @@ class IngestReport:
         ISO dates of the earliest and latest kept document.
     provenance : dict of str to int
         Kept documents by date provenance (``explicit``, ``inferred``, ``missing``).
+    languages : dict of str to int
+        Kept documents by detected language (``en``, ``ko``, ...), most frequent first.
     duplicate_groups : list of dict
         One entry per group with merged records: ``representative`` (id, title, source, position)
         and ``members`` (the same, plus ``kind``: ``"exact"`` or ``"near"``).
@@ -64,6 +66,7 @@ class IngestReport:
     date_min: str | None = None
     date_max: str | None = None
     provenance: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
     duplicate_groups: list[dict[str, Any]] = field(default_factory=list)
     boilerplate: dict[str, Any] = field(default_factory=dict)
 

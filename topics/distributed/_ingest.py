@@ -146,6 +146,9 @@ def merge_accounts(reports: Sequence[IngestReport], boilerplate: dict) -> Ingest
             setattr(merged, key, getattr(merged, key) + getattr(r, key))
         for key, value in r.provenance.items():
             merged.provenance[key] = merged.provenance.get(key, 0) + value
+        for key, value in r.languages.items():
+            merged.languages[key] = merged.languages.get(key, 0) + value
+    merged.languages = dict(sorted(merged.languages.items(), key=lambda kv: (-kv[1], kv[0])))
     merged.date_min = min(dates_min) if dates_min else None
     merged.date_max = max(dates_max) if dates_max else None
     merged.duplicate_groups = merged.duplicate_groups[:GROUPS_KEPT]
