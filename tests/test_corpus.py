@@ -131,6 +131,22 @@ def test_cleaning_nfc_controls_and_whitespace():
     assert content_id("T", "x") == content_id("T", "x") != content_id("T", "y")
 
 
+def test_cleaning_decodes_html_character_references_once(tmp_path):
+    assert clean_text("&lt;택시운전사&gt; 1천만") == "<택시운전사> 1천만"
+    assert clean_text("Q&amp;A, caf&eacute;, it&#8217;s, &#x2019;") == "Q&A, café, it’s, ’"
+    # without a semicolon, unknown, or escaped twice: as a browser shows it
+    assert (
+        clean_text("R&D at AT&T &notice &nosuch; &amp;lt;") == "R&D at AT&T &notice &nosuch; &lt;"
+    )
+    assert clean_text("a&#5;b&#x0b;c") == "abc"  # a control character, once decoded, goes too
+    path = tmp_path / "feed.jsonl"
+    path.write_text(
+        '{"title": "Q&amp;A", "text": "&lt;Korea&gt; &amp; the EU", "date": "2024-01-02"}\n'
+    )
+    frame = load_corpus(path).frame
+    assert (frame[schema.TITLE][0], frame[schema.TEXT][0]) == ("Q&A", "<Korea> & the EU")
+
+
 def test_dates_in_text_need_a_year():
     assert infer_date("On 20 October, the minister met") is None
     assert infer_date("On 17 April 2025, the ministry") == pd.Timestamp("2025-04-17")

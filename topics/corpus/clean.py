@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 
@@ -14,12 +15,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# An HTML character reference with its semicolon ("&lt;", "&#39;", "&#x2019;"); the forms
+# without one are left alone, so "R&D" and "AT&T" stay as they are.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def clean_text(value: object) -> str:
-    """Normalise a body text: NFC, no control characters, single spaces, at most one blank line.
+    """Normalise a body text: HTML character references decoded, NFC, no control characters,
+    single spaces, at most one blank line.
 
-    Line breaks are kept (paragraphs stay paragraphs); every line is stripped.
+    Line breaks are kept (paragraphs stay paragraphs); every line is stripped. Feeds and exports
+    often carry escaped text ("&lt;택시운전사&gt;", "Q&amp;A"); a reference is decoded once, as
+    a browser would show it, and an unknown one ("&nosuch;") is left as it is.
 
     Parameters
     ----------
@@ -32,12 +39,17 @@ def clean_text(value: object) -> str:
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    text = _ENTITY.sub(_decode, str(value))
+    text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _CONTROL.sub("", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def _decode(match: re.Match) -> str:
+    return html.unescape(match.group())
 
 
 def clean_line(value: object) -> str:
