@@ -89,8 +89,8 @@ def tag_on_dask(
 
 
 def dedup_effect(paths: list[str], model_dir: Path, work: Path, workers: int) -> dict[str, Any]:
-    """What grouping near-duplicates within files changes: the duplicate counts and the theme
-    and topic shares per quarter of the report, in one process against the cluster."""
+    """The duplicate counts and the theme and topic shares per quarter of the report, in one
+    process against the cluster (where duplicates are grouped over the files)."""
     import pandas as pd
 
     import topics

@@ -13,8 +13,9 @@ replicas back) and the senders in ``labels``. The model is trained on the slice'
 Throughput is releases per second of wall time, start to end (reading included). Client peak
 memory is the ``VmHWM`` of the calling process (see :mod:`bench.dask_steps`). The in-process
 run at 1M is skipped when the 100k run extrapolates past :data:`IN_PROCESS_LIMIT` seconds (the
-row says so). The effect of grouping near-duplicates within files (the one difference of the
-distributed path) is measured on the slice itself, de-duplication on, in 10 files.
+row says so). Duplicates grouped over files on the cluster are checked against one process on
+the slice itself, de-duplication on, in 10 files: the records merged and the largest difference
+of a theme or topic × quarter share in the report (0 when the groups are the same).
 
 ``--quick``: 2,000 and 6,000 releases in files of 1,000.
 """
@@ -153,7 +154,7 @@ def _flat_row(measured: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _dedup_rows(source: Path, work: Path, model: Path, quick: bool) -> list[dict[str, Any]]:
-    figure = "near-duplicates grouped within files: effect on the report"
+    figure = "duplicates grouped over files on the cluster: difference from one process"
     n = 3_000 if quick else SLICE
     try:
         folder = work / "slice"

@@ -75,8 +75,9 @@ def _word(rng: random.Random) -> str:
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
     """1,962 records in 6 JSONL files: seed sentences, words of their own, a footer in 40%,
-    exact copies in other files, short versions of releases beside them (near-duplicates: the
-    first sentence of the long one)."""
+    exact copies in other files (every other one dated earlier: it represents them), short
+    versions of releases in the next file (near-duplicates: the first sentence of the long
+    one)."""
     rng = random.Random(16)
     pool = _sentences()
     root = tmp_path_factory.mktemp("releases")
@@ -90,9 +91,10 @@ def releases(tmp_path_factory):
         record = {"title": f"Release {i}: {_word(rng)}", "text": body, "date": day.isoformat()}
         files[i % 6].append(record)
         if i % 20 == 0:  # the same release in another file
-            files[(i + 3) % 6].append(dict(record))
-        if i % 25 == 0:  # a short version of it in the same file
-            files[i % 6].append({**record, "text": " ".join(words + sentences[:1])})
+            earlier = (day - timedelta(days=3 * (i % 40 == 0))).isoformat()
+            files[(i + 3) % 6].append({**record, "date": earlier})
+        if i % 25 == 0:  # a short version of it in the next file
+            files[(i + 1) % 6].append({**record, "text": " ".join(words + sentences[:1])})
     paths = []
     for k, records in enumerate(files):
         path = root / f"part{k}.jsonl"
@@ -166,8 +168,17 @@ def test_thousands_of_releases_same_tags_and_trend_tables(
     corpus, tags = in_process
     assert corpus.report.merged_exact >= 80 and corpus.report.merged_near >= 50
     assert corpus.report.boilerplate["documents"] > 1000
+    frame = corpus.frame.reset_index(drop=True)
+    kept = frame[~frame[schema.IS_DUPLICATE]].set_index(schema.ID)[schema.SOURCE]
+    near = frame[frame[schema.DUP_KIND] == "near"]
+    assert (near[schema.SOURCE] != near[schema.DUP_GROUP].map(kept)).sum() >= 50  # across files
+    moved = frame[(frame[schema.DUP_KIND] == "exact")]
+    assert (moved[schema.SOURCE] < moved[schema.DUP_GROUP].map(kept)).sum() >= 20  # later file
     tagged = tag_files(releases, model=model.path, out=tmp_path / "tags", client=client)
-    _same_tags(tags, _distributed_tags(tmp_path / "tags"))
+    got = _distributed_tags(tmp_path / "tags")
+    _same_tags(tags, got)
+    groups = [schema.ID, schema.IS_DUPLICATE, schema.DUP_GROUP]
+    pd.testing.assert_frame_equal(frame[groups], got[groups], check_dtype=False)
     for key in ("kept", "merged_exact", "merged_near", "records_read"):
         assert getattr(tagged.report, key) == getattr(corpus.report, key), key
     expected = topics.build_report(model, corpus, out=tmp_path / "a" / "t.html", generated_at=AT)

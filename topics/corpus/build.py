@@ -131,25 +131,48 @@ def _group(
             strict=True,
         )
     ]
-    days = (
-        frame[schema.DATE].to_numpy()[unique].astype("datetime64[s]").astype(np.float64) / 86400.0
-    )
-    days[np.isnat(frame[schema.DATE].to_numpy()[unique])] = np.nan
+    dates = frame[schema.DATE].to_numpy()
     left, right, _ = near_pairs(
-        texts, days, threshold=threshold, window_days=window, progress=progress
+        texts, as_days(dates[unique]), threshold=threshold, window_days=window, progress=progress
     )
+    representative = representatives(first, left, right, document_lengths(frame), dates)
+    set_groups(frame, ids[representative], representative != np.arange(n))
+
+
+def as_days(dates: np.ndarray) -> np.ndarray:
+    """Dates (datetime64) as float days since the epoch, NaN when undated."""
+    days = dates.astype("datetime64[s]").astype(np.float64) / 86400.0
+    days[np.isnat(dates)] = np.nan
+    return days
+
+
+def document_lengths(frame: pd.DataFrame) -> np.ndarray:
+    """Characters of every record's document text (title and text)."""
+    return np.array(
+        [
+            len(schema.document_text(t, b))
+            for t, b in zip(frame[schema.TITLE], frame[schema.TEXT], strict=True)
+        ],
+        dtype=np.int64,
+    )
+
+
+def representatives(
+    first: np.ndarray, left: np.ndarray, right: np.ndarray, length: np.ndarray, dates: np.ndarray
+) -> np.ndarray:
+    """The record representing every record's duplicate group; shape (n_records,).
+
+    ``first`` is :func:`~topics.corpus.dedup.exact_groups` of the records; ``left``/``right``
+    pair near-duplicates by their rank among the first records of each id. A group is an
+    exact group or a connected set of near pairs; its representative is the longest document,
+    then a dated one, the earliest date, the first read.
+    """
+    n = len(first)
+    unique = np.flatnonzero(first == np.arange(n))
     component = connected_groups(len(unique), left, right)
     slot = np.empty(n, dtype=np.int64)
     slot[unique] = np.arange(len(unique))
     group = component[slot[first]]  # group label of every record
-    # Representative: the longest document, then a dated one, the earliest date, the first read.
-    length = np.array(
-        [
-            len(schema.document_text(t, b))
-            for t, b in zip(frame[schema.TITLE], frame[schema.TEXT], strict=True)
-        ]
-    )
-    dates = frame[schema.DATE].to_numpy()
     undated = np.isnat(dates)
     date_key = np.where(
         undated, np.iinfo(np.int64).max, dates.astype("datetime64[ns]").astype(np.int64)
@@ -159,8 +182,13 @@ def _group(
     starts = np.r_[True, ordered_groups[1:] != ordered_groups[:-1]]
     representative = np.empty(n, dtype=np.int64)
     representative[order] = order[starts][np.cumsum(starts) - 1]
-    rep_ids = ids[representative]
-    is_dup = representative != np.arange(n)
+    return representative
+
+
+def set_groups(frame: pd.DataFrame, rep_ids: np.ndarray, is_dup: np.ndarray) -> None:
+    """Fill ``dup_group`` (the representative's id), ``is_duplicate`` and ``dup_kind`` in place
+    (``exact`` when a merged record has its representative's id, else ``near``)."""
+    ids = frame[schema.ID].to_numpy(dtype=object)
     kind = np.where(~is_dup, None, np.where(rep_ids == ids, "exact", "near"))
     frame[schema.DUP_GROUP] = pd.array(rep_ids, dtype="str")
     frame[schema.IS_DUPLICATE] = is_dup

@@ -22,7 +22,7 @@ Toronto) 0.17; the default threshold is 0.4.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -98,44 +98,19 @@ def near_pairs(
     score : ndarray of shape (n_pairs,)
         Their containment.
     """
-    from scipy import sparse
-
     n = len(texts)
-    texts = [_QUOTED.sub("", text) if ">" in text else text for text in texts]
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if n < 2:
         return empty
-    tokens = _tokens(texts)
+    texts = unquoted(texts)
+    tokens = token_hashes(texts)
     matrix = shingle_matrix(texts, tokens=tokens)
     sizes = np.diff(matrix.indptr).astype(np.float64)
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    cap = min(MAX_DF, max(MIN_DF_CAP, n // 100)) if max_df is None else max_df
-    informative = (df >= 2) & (df <= cap)
-    keep = informative[matrix.indices]
-    matrix = sparse.csr_matrix(
-        (matrix.data[keep], matrix.indices[keep], _indptr(keep, matrix.indptr)),
-        shape=matrix.shape,
-    )
-    eligible = sizes >= MIN_SHINGLES
-    matrix = sparse.diags(eligible.astype(np.float32)) @ matrix
-    transposed = matrix.T.tocsr()
+    cap = df_cap(n) if max_df is None else max_df
     lefts, rights, scores = [], [], []
-    # Each row's share of the product is the sum of its shingles' document frequencies.
-    cost = np.asarray(matrix @ df.astype(np.float64)).ravel()
-    bounds = _chunks(cost, _BUDGET)
-    for start, stop in pairwise(bounds):
-        if progress is not None:
-            progress("finding near-duplicates", start / n)
-        shared = (matrix[start:stop] @ transposed).tocoo()
-        rows = shared.row.astype(np.int64) + start
-        cols = shared.col.astype(np.int64)
-        upper = rows < cols
-        rows, cols, counts = rows[upper], cols[upper], shared.data[upper].astype(np.float64)
-        score = counts / np.minimum(sizes[rows], sizes[cols])
-        good = score >= threshold
-        if days is not None and window_days is not None:
-            gap = np.abs(days[rows] - days[cols])
-            good &= ~(gap > window_days)  # NaN (undated) passes
+    for rows, cols, counts in shared_counts(matrix, df, cap, sizes >= MIN_SHINGLES, progress):
+        good, score = passing(rows, cols, counts, sizes, days, threshold, window_days)
         lefts.append(rows[good])
         rights.append(cols[good])
         scores.append(score[good])
@@ -146,6 +121,82 @@ def near_pairs(
     if progress is not None:
         progress("finding near-duplicates", 1.0)
     return left, right, score
+
+
+def unquoted(texts: Sequence[str]) -> list[str]:
+    """The texts without their e-mail style quoted lines (what near-duplicates are found on)."""
+    return [_QUOTED.sub("", text) if ">" in text else text for text in texts]
+
+
+def df_cap(n: int) -> int:
+    """Shingles in more of ``n`` documents than this are left out of the pair products."""
+    return min(MAX_DF, max(MIN_DF_CAP, n // 100))
+
+
+def shared_counts(
+    matrix: sparse.csr_matrix,
+    df: np.ndarray,
+    cap: int,
+    eligible: np.ndarray,
+    progress: Progress | None = None,
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Informative shingles shared by every pair of eligible documents, in chunks of rows.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse.csr_matrix of shape (n_documents, n_shingles)
+        Binary document × shingle rows (:func:`shingle_matrix`).
+    df : ndarray of shape (n_shingles,)
+        Documents holding each shingle (of the whole corpus); shingles with ``2 <= df <= cap``
+        are informative.
+    eligible : ndarray of bool, shape (n_documents,)
+        Documents compared (the others still count in ``df``).
+
+    Yields
+    ------
+    rows, cols, counts : ndarray of shape (n_pairs,)
+        Pairs with ``rows < cols`` sharing at least one informative shingle, and how many.
+    """
+    from scipy import sparse
+
+    n = matrix.shape[0]
+    informative = (df >= 2) & (df <= cap)
+    keep = informative[matrix.indices]
+    matrix = sparse.csr_matrix(
+        (matrix.data[keep], matrix.indices[keep], _indptr(keep, matrix.indptr)),
+        shape=matrix.shape,
+    )
+    matrix = sparse.diags(eligible.astype(np.float32)) @ matrix
+    transposed = matrix.T.tocsr()
+    # Each row's share of the product is the sum of its shingles' document frequencies.
+    cost = np.asarray(matrix @ df.astype(np.float64)).ravel()
+    for start, stop in pairwise(_chunks(cost, _BUDGET)):
+        if progress is not None:
+            progress("finding near-duplicates", start / n)
+        shared = (matrix[start:stop] @ transposed).tocoo()
+        rows = shared.row.astype(np.int64) + start
+        cols = shared.col.astype(np.int64)
+        upper = rows < cols
+        yield rows[upper], cols[upper], shared.data[upper].astype(np.float64)
+
+
+def passing(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    counts: np.ndarray,
+    sizes: np.ndarray,
+    days: np.ndarray | None,
+    threshold: float,
+    window_days: float | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which pairs reach the containment ``threshold`` within the date window, and their
+    containment (``counts`` over the smaller shingle count in ``sizes``)."""
+    score = counts / np.minimum(sizes[rows], sizes[cols])
+    good = score >= threshold
+    if days is not None and window_days is not None:
+        gap = np.abs(days[rows] - days[cols])
+        good &= ~(gap > window_days)  # NaN (undated) passes
+    return good, score
 
 
 def _confirm(
@@ -166,21 +217,46 @@ def _confirm(
     -------
     ndarray of bool, shape (n_pairs,)
     """
-    from scipy import sparse
-
     flat, lengths, number_hashes = tokens
     n = len(lengths)
+    unigrams, vocabulary = unigram_matrix(flat, lengths)
+    df = np.bincount(unigrams.indices, minlength=unigrams.shape[1])
+    numeric = np.isin(vocabulary, number_hashes)
+    return contained(unigrams, lengths, left, right, word_weights(df, n), numeric)
+
+
+def unigram_matrix(flat: np.ndarray, lengths: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Binary document × word matrix of flattened token hashes (:func:`token_hashes`), and the word
+    hash of every column."""
+    from scipy import sparse
+
     columns, vocabulary = _factorize(flat, uniques=True)
-    rows = np.repeat(np.arange(n), lengths)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
     unigrams = sparse.csr_matrix(
         (np.ones(len(flat), dtype=np.float64), (rows, columns.ravel())),
-        shape=(n, len(vocabulary)),
+        shape=(len(lengths), len(vocabulary)),
     )
     unigrams.sum_duplicates()
     unigrams.data[:] = 1.0
-    df = np.bincount(unigrams.indices, minlength=unigrams.shape[1])
-    weight = (np.log((n + 1) / (df + 1)) + 1) ** 2
-    numeric = np.isin(vocabulary, number_hashes).astype(np.float64)
+    return unigrams, vocabulary
+
+
+def word_weights(df: np.ndarray, n: int) -> np.ndarray:
+    """idf² of words held by ``df`` of ``n`` documents."""
+    return (np.log((n + 1) / (df + 1)) + 1) ** 2
+
+
+def contained(
+    unigrams: sparse.csr_matrix,
+    lengths: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    weight: np.ndarray,
+    numeric: np.ndarray,
+) -> np.ndarray:
+    """The two checks of :func:`_confirm` on rows ``left`` and ``right`` of ``unigrams``, given
+    every column's ``weight`` and whether it is a number (bool); ``lengths`` in tokens."""
+    numeric = numeric.astype(np.float64)
     shorter = np.where(lengths[left] <= lengths[right], left, right)
     longer = np.where(lengths[left] <= lengths[right], right, left)
     a, b = unigrams[shorter], unigrams[longer]
@@ -195,7 +271,7 @@ def _confirm(
     return word_ok & number_ok
 
 
-def _tokens(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def token_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hashes of the lower-cased word tokens of every text, flattened; count per text; and the
     hashes of the tokens that hold a digit.
 
@@ -228,18 +304,8 @@ def shingle_matrix(
     """
     from scipy import sparse
 
-    flat, lengths, _ = _tokens(texts) if tokens is None else tokens
-    if len(flat) >= 3:
-        with np.errstate(over="ignore"):
-            keys = (flat[:-2] * _P1 + flat[1:-1]) * _P2 + flat[2:]
-        owner = np.repeat(np.arange(len(lengths)), lengths)
-        ends = np.cumsum(lengths)
-        position = np.arange(len(flat)) - np.repeat(ends - lengths, lengths)
-        # a 3-gram starting at position p is inside its document when p + 2 < its length
-        valid = (position + 2 < lengths[owner])[:-2]
-        keys, rows = keys[valid], owner[:-2][valid]
-    else:
-        keys, rows = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    flat, lengths, _ = token_hashes(texts) if tokens is None else tokens
+    keys, rows = shingle_keys(flat, lengths)
     columns = _factorize(keys)
     matrix = sparse.csr_matrix(
         (np.ones(len(keys), dtype=np.float32), (rows, columns.ravel())),
@@ -248,6 +314,21 @@ def shingle_matrix(
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
     return matrix
+
+
+def shingle_keys(flat: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The int64 key of every word 3-gram of flattened token hashes, and its document's row
+    (repeated 3-grams repeated)."""
+    if len(flat) < 3:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    with np.errstate(over="ignore"):
+        keys = (flat[:-2] * _P1 + flat[1:-1]) * _P2 + flat[2:]
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    ends = np.cumsum(lengths)
+    position = np.arange(len(flat)) - np.repeat(ends - lengths, lengths)
+    # a 3-gram starting at position p is inside its document when p + 2 < its length
+    valid = (position + 2 < lengths[owner])[:-2]
+    return keys[valid], owner[:-2][valid]
 
 
 def _factorize(values: np.ndarray, uniques: bool = False):

@@ -95,9 +95,9 @@ def connect(
 def check_workers(client: Client) -> None:
     """Wait for a worker; refuse workers that hash strings differently.
 
-    Recurring boilerplate is counted by hashing words (Python's string hash) on the workers and
-    adding the counts up, which needs every worker to hash alike: Dask's nannies start workers
-    with one ``PYTHONHASHSEED``; workers started otherwise must share one.
+    Duplicates and recurring boilerplate are found by hashing words (Python's string hash) on the
+    workers and adding the counts up, which needs every worker to hash alike: Dask's nannies
+    start workers with one ``PYTHONHASHSEED``; workers started otherwise must share one.
     """
     try:
         client.wait_for_workers(1, timeout=START_TIMEOUT)

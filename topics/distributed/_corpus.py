@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from topics.corpus import schema
+from topics.corpus.dedup import NEAR_THRESHOLD, NEAR_WINDOW_DAYS
 from topics.distributed import _boilerplate as bp
 from topics.distributed import _ingest as ingest
 from topics.distributed._cluster import gather, submit_each, tree
+from topics.distributed._near import group_on
 from topics.progress import Progress, noop
 
 if TYPE_CHECKING:
@@ -48,10 +50,11 @@ def corpus_on(
     sender_column = options.pop("sender_column", None)
     report(f"reading {len(files)} partitions", 0.0)
     parts = submit_each(client, ingest.read_partition, files, "topics-read", options)
-    if options.get("dedup", True) and len(parts) > 1:
-        ids = submit_each(client, ingest.distinct_ids, parts, "topics-ids")
-        holders = tree(client, ingest.first_holders, ids, "topics-holders")
-        parts = submit_each(client, ingest.mark_exact, parts, "topics-exact", holders)
+    if options.get("dedup", True):
+        report("grouping duplicates", 0.05)
+        threshold = options.get("near_threshold", NEAR_THRESHOLD)
+        window = options.get("near_window_days", NEAR_WINDOW_DAYS)
+        parts = group_on(client, parts, threshold, window, timeout)
     summary = BoilerplateSummary(enabled=False).to_dict()
     if boilerplate:
         report("counting recurring boilerplate", 0.1)

@@ -1,12 +1,10 @@
-"""Partitions of a corpus on the workers: read, de-duplicated across partitions, accounted.
+"""Partitions of a corpus on the workers: read, their content ids, accounted.
 
 Each input file is one partition, read on a worker by :func:`topics.load_corpus` (cleaning,
-dates, ids, language, exact and near-duplicates *within the file*). Exact duplicates across
-files are then found from the content ids alone: every partition sends its distinct ids (8 bytes
-each) to a tree reduction that keeps, for each id, the first partition holding it, and a record
-whose id an earlier partition holds becomes an exact duplicate of it. Near-duplicates in
-different files are not compared (see the README: the effect is measured in the bench suite
-``dask``).
+dates, ids, language) without de-duplication. Every partition sends its distinct content ids
+(8 bytes each) to a tree reduction that keeps, for each id, the first partition holding it
+(:func:`first_holders`): the start of the duplicate grouping over every file
+(:mod:`topics.distributed._near`).
 """
 
 from __future__ import annotations
@@ -53,10 +51,11 @@ def partition_files(paths: Sequence[str | Path], format: str | None = None) -> l
 
 
 def read_partition(path: Path, index: int, options: dict[str, Any]) -> Corpus:
-    """One file as a corpus (no boilerplate removal yet: that is counted over every file)."""
+    """One file as a corpus, without de-duplication or boilerplate removal yet (both need every
+    file: :mod:`topics.distributed._near`, :mod:`topics.distributed._boilerplate`)."""
     from topics.corpus import load_corpus
 
-    return load_corpus([path], **{**options, "boilerplate": False})
+    return load_corpus([path], **{**options, "boilerplate": False, "dedup": False})
 
 
 def distinct_ids(corpus: Corpus, index: int) -> tuple[np.ndarray, np.ndarray]:
@@ -78,32 +77,6 @@ def first_holders(*parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np
     ids, where = ids[order], where[order]
     first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, bool)
     return ids[first], where[first]
-
-
-def mark_exact(corpus: Corpus, index: int, holders: tuple[np.ndarray, np.ndarray]) -> Corpus:
-    """The partition with its records held by an earlier partition marked as exact duplicates.
-
-    The earlier partition's record represents them (counted once in trends); the account of the
-    partition is recomputed (:func:`topics.corpus.build.summarise`).
-    """
-    from copy import deepcopy
-
-    from topics.corpus import Corpus
-    from topics.corpus.build import summarise
-
-    frame = corpus.frame.copy()
-    numbers = id_numbers(frame[schema.ID])
-    ids, where = holders
-    slot = np.minimum(np.searchsorted(ids, numbers), max(0, len(ids) - 1))
-    earlier = (ids[slot] == numbers) & (where[slot] < index)
-    earlier &= ~frame[schema.IS_DUPLICATE].to_numpy(dtype=bool)  # merged already: as they are
-    report = deepcopy(corpus.report)
-    if earlier.any():
-        frame.loc[earlier, schema.DUP_KIND] = "exact"
-        frame.loc[earlier, schema.IS_DUPLICATE] = True
-        frame.loc[earlier, schema.DUP_GROUP] = frame.loc[earlier, schema.ID]
-    summarise(frame, report)
-    return Corpus(frame, report)
 
 
 def kept_ids(corpus: Corpus, index: int) -> np.ndarray:
