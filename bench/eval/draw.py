@@ -1,6 +1,6 @@
 """Draw the theme evaluation sample from the shared corpora (reproduces sample.jsonl's releases).
 
-Four rounds, each seeded. Round 1 (n 0–335): Reuters-21578 stories by their Reuters topic, US Senate
+Five rounds, each seeded. Round 1 (n 0–335): Reuters-21578 stories by their Reuters topic, US Senate
 press releases of 2006 at random and with broad trade/energy words, State of the Union paragraphs
 since 1945 at random and with those words. Round 2 (n 1000–1207) adds strata for the rarer themes:
 Reuters strategic-metal, bop, iron-steel, trade, acq and a few others, Senate releases and SOTU
@@ -9,7 +9,9 @@ strategic-metal, bop, iron-steel, crude and chip stories, Senate releases with w
 themes (chips, broadband, vehicles, export controls, ports, sanctions, acquisitions) and at random,
 SOTU paragraphs with such words. Round 4 (n 3000–3179) adds Reuters acq, trade, crude and
 money-fx stories and stories at random, Senate releases with words of the thin themes and at
-random, SOTU paragraphs with such words and at random. Words only choose which releases are
+random, SOTU paragraphs with such words and at random. Round 5 (n 4000–4189) adds Senate releases,
+Reuters stories and SOTU paragraphs with words of the digital economy, vehicles and minerals, Reuters
+acq and trade stories, and releases at random. Words only choose which releases are
 read; every code in labels.jsonl comes from reading (see README.md). ``split`` is a hash of
 corpus and id: the "test" half is held out.
 
@@ -53,6 +55,14 @@ ROUND_3 = [
 ]  # fmt: skip
 #: Round 4: more of everything the thin themes live in, and releases at random.
 ROUND_4 = [("acq", 25), ("trade", 20), ("crude", 10), ("money-fx", 5)]
+#: Round 5: the digital economy, vehicles and minerals (digital_ai was too thin to score on dev).
+DIGITAL = re.compile(
+    r"\b(broadband|internet|telecom\w*|wireless|spectrum|cyber\w*|computer\w*|software|"
+    r"digital|online|data|information technology|satellite\w*|hybrids?|plug-in|batter(?:y|ies)|"
+    r"lithium|rare earths?|minerals?)\b",
+    re.I,
+)
+ROUND_5 = [("acq", 15), ("trade", 10)]
 ROUND_2 = [
     ("strategic-metal", 20), ("bop", 20), ("iron-steel", 15), ("trade", 25), ("acq", 25),
     ("copper", 5), ("tin", 5), ("ship", 8), ("gas", 5), ("interest", 5),
@@ -175,7 +185,31 @@ def draw(corpora: Path) -> list[dict]:
     four.take(
         [r for r in sotu if len(RARE.findall(r["text"])) >= 1], 20, "sotu", "rare-theme-words"
     )
-    return rows + four.finish(3000)
+    rows += four.finish(3000)
+
+    five = Sampler(20261205, seen)
+
+    def digital(pool: list[dict], at_least: int) -> list[dict]:
+        return [
+            r
+            for r in pool
+            if len({m.lower() for m in DIGITAL.findall(r["text"])}) >= at_least
+        ]
+
+    five.take(digital(senate_short, 3), 70, "grimmer_senate_2006", "digital-words")
+    five.take(digital(short, 2), 30, "reuters21578", "digital-words")
+    for label, n in ROUND_5:
+        five.take(
+            [r for r in labelled(label) if len(r["text"]) <= 8000],
+            n,
+            "reuters21578",
+            f"label:{label}",
+        )
+    five.take(short, 10, "reuters21578", "random")
+    five.take(senate_short, 30, "grimmer_senate_2006", "random")
+    five.take(digital(sotu, 1), 15, "sotu", "digital-words")
+    five.take(sotu, 10, "sotu", "random")
+    return rows + five.finish(4000)
 
 
 if __name__ == "__main__":
