@@ -9,10 +9,10 @@ strategic-metal, bop, iron-steel, crude and chip stories, Senate releases with w
 themes (chips, broadband, vehicles, export controls, ports, sanctions, acquisitions) and at random,
 SOTU paragraphs with such words. Round 4 (n 3000–3179) adds Reuters acq, trade, crude and
 money-fx stories and stories at random, Senate releases with words of the thin themes and at
-random, SOTU paragraphs with such words and at random. Round 5 (n 4000–4189) adds Senate releases,
-Reuters stories and SOTU paragraphs with words of the digital economy, vehicles and minerals, Reuters
-acq and trade stories, and releases at random. Words only choose which releases are
-read; every code in labels.jsonl comes from reading (see README.md). ``split`` is a hash of
+random, SOTU paragraphs with such words and at random. Round 5 (n 4000–4189) adds Senate
+releases, Reuters stories and SOTU paragraphs with words of the digital economy, vehicles and
+minerals, Reuters acq and trade stories, and releases at random. Words only choose which releases
+are read; every code in labels.jsonl comes from reading (see README.md). ``split`` is a hash of
 corpus and id: the "test" half is held out.
 
     python bench/eval/draw.py ../shared/corpora /tmp/sample.jsonl
