@@ -113,6 +113,42 @@ def test_complement_nb_blend_is_sklearns_complement_nb_rescaled():
     assert np.std(centred(nb)) == pytest.approx(_linear.NB_WEIGHT * np.std(centred(svm)))
 
 
+def test_multiclass_svms_are_one_liblinear_call_with_absent_classes_kept():
+    from scipy import sparse
+    from sklearn.svm import LinearSVC
+
+    from topics.classify import _linear
+
+    rng = np.random.default_rng(1)
+    X = sparse.csr_matrix(rng.random((30, 6)) * (rng.random((30, 6)) < 0.6))
+    y = np.arange(30) % 3
+    Y = np.stack([y == c for c in (0, 1, 2, 3)], axis=1)  # class 3 has no document
+    kwargs = {"C": 1.0, "class_weight": "balanced", "random_state": 0}
+    coef, intercept = _linear.fit_multiclass(X, Y, **kwargs)
+    svm = LinearSVC(tol=_linear.SVM_TOL, **kwargs).fit(X, y)
+    assert np.array_equal(coef[:, :3], svm.coef_.T) and np.array_equal(
+        intercept[:3], svm.intercept_
+    )
+    assert not coef[:, 3].any() and intercept[3] < 0
+    # two classes: one SVM, mirrored; one class: nothing to learn
+    two, two_intercept = _linear.fit_multiclass(X, Y[:, [0, 1]] | Y[:, [2, 2]], **kwargs)
+    assert np.array_equal(two[:, 0], -two[:, 1]) and two_intercept[0] == -two_intercept[1]
+    lone, lone_intercept = _linear.fit_multiclass(
+        X, np.ones((30, 2), bool) & [True, False], **kwargs
+    )
+    assert not lone.any() and lone_intercept[0] > 0 > lone_intercept[1]
+
+
+def test_character_blocks_survive_save_and_load(tmp_path):
+    texts, labels = documents({"yes": 40, "no": 40}, seed=8)
+    model = LabelClassifier(features="words+chars", C=1.0, class_weight=None).fit(texts, labels)
+    assert model.block_names_ == ["words", "chars"]
+    model.save(tmp_path)
+    loaded = LabelClassifier.load(tmp_path)
+    probe = [*texts[:10], "tariffs élevés on steel", ""]
+    assert np.array_equal(loaded.predict_proba(probe), model.predict_proba(probe))
+
+
 def test_planted_prior_shift_is_recovered():
     train, train_labels = documents({"yes": 150, "no": 150}, seed=2)
     archive, truth = documents({"yes": 40, "no": 360}, seed=3)

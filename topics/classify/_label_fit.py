@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.classify import _linear, select
+from topics.classify import _chars, _linear, select
 from topics.classify.metrics import multilabel_metrics, single_label_metrics
 from topics.errors import CorpusError, TrainingError
 from topics.progress import Progress
@@ -90,7 +90,7 @@ def _blocks(model: Any, docs: dict[str, list[str]], plan: Any) -> tuple[Any, dic
             continue
         column = docs[block[8:]] if block.startswith("context:") else docs["text"]
         try:
-            matrix = vectorizer.fit_transform(column)
+            matrix = _chars.fit_transform(vectorizer, column)
         except ValueError as exc:
             where = f"context column {block[8:]!r}" if block.startswith("context:") else "texts"
             raise TrainingError(
@@ -137,10 +137,12 @@ def _scoring(multilabel: bool) -> str:
 
 
 def _fit_config(model: Any, X: Any, Y: np.ndarray, config: dict, spans: dict) -> tuple:
-    """One SVM per class on the chosen blocks; single-label, blended with complement NB."""
+    """One SVM per class on the chosen blocks; single-label, one LIBLINEAR call (the search's
+    weighting), blended with complement NB."""
     selector = select.BlockSelector(_blocks_of(config, spans), spans)
     features = selector.transform(X)
-    coef, intercept = _linear.fit_linear(
+    fit = _linear.fit_linear if model.multilabel_ else _linear.fit_multiclass
+    coef, intercept = fit(
         features,
         Y,
         C=config["C"],

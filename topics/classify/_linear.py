@@ -89,6 +89,48 @@ def fit_linear(
     return coef, intercept
 
 
+def fit_multiclass(
+    X: Any, Y: np.ndarray, *, C: float, class_weight: str | None, random_state: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-vs-rest linear SVMs of a single-label problem, in one LIBLINEAR call.
+
+    The same SVMs as :func:`fit_linear` but for the weighting, at the cost of one conversion of
+    ``X`` instead of one per class (20 Newsgroups, word and character n-grams: 16 s instead of
+    32 s). ``class_weight="balanced"`` is scikit-learn's multi-class weighting, the one the
+    search scores: class ``c``'s examples weigh ``n / (k · n_c)`` when they are its positives
+    (:func:`fit_linear` weighs each binary problem's two sides instead).
+
+    Parameters
+    ----------
+    X : sparse matrix of shape (n_documents, n_features)
+    Y : ndarray of bool, shape (n_documents, n_classes)
+        One class per document.
+
+    Returns
+    -------
+    coef, intercept
+        As :func:`fit_linear`; a class without documents gets ``-_ABSENT_SCORE``, the only
+        class with documents ``+_ABSENT_SCORE``, and two classes mirror one SVM.
+    """
+    from sklearn.svm import LinearSVC
+
+    n_classes = Y.shape[1]
+    coef = np.zeros((X.shape[1], n_classes))
+    intercept = np.full(n_classes, -_ABSENT_SCORE)
+    present = np.flatnonzero(Y.any(axis=0))
+    if len(present) < 2:
+        intercept[present] = _ABSENT_SCORE
+        return coef, intercept
+    model = LinearSVC(C=C, class_weight=class_weight, tol=SVM_TOL, random_state=random_state)
+    model.fit(X, Y[:, present].argmax(axis=1))
+    if len(present) == 2:
+        coef[:, present[1]], intercept[present[1]] = model.coef_[0], model.intercept_[0]
+        coef[:, present[0]], intercept[present[0]] = -model.coef_[0], -model.intercept_[0]
+    else:
+        coef[:, present], intercept[present] = model.coef_.T, model.intercept_
+    return coef, intercept
+
+
 #: Smoothing of the complement naive Bayes blended into single-label SVMs.
 NB_ALPHA = 0.1
 #: Weight of the naive Bayes scores in the blend, once both are on the same scale.

@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from topics.classify import _linear, select
+from topics.classify import _chars, _linear, select
 from topics.classify._base import MIN_DOCUMENTS, as_texts
 from topics.classify._label_fit import Context, context_texts, fit_multi, fit_single
 from topics.errors import TrainingError
@@ -284,7 +284,9 @@ class LabelClassifier(BaseEstimator):
         texts = as_texts(texts)
         columns = context_texts(self.context_columns, context, len(texts))
         parts = [
-            vectorizer.transform(columns[name[8:]] if name.startswith("context:") else texts)
+            _chars.transform(
+                vectorizer, columns[name[8:]] if name.startswith("context:") else texts
+            )
             for name, vectorizer in zip(self.block_names_, self.vectorizers_, strict=True)
         ]
         return sparse.hstack(parts, format="csr") * (1 / np.sqrt(len(parts)))
