@@ -128,3 +128,13 @@ def test_outliers_are_reassigned_to_the_nearest_centroid_and_counted(corpus, mon
     emb = model.embedder_.transform(texts[:12]).astype(np.float64)
     d2 = ((emb[:, None, :] - model.centroids_[None]) ** 2).sum(axis=2)
     np.testing.assert_array_equal(model.labels_[:12], d2.argmin(axis=1))
+
+
+def test_hdbscan_starts_no_worker_processes():
+    # HDBSCAN's default core_dist_n_jobs=4 starts four loky workers above 16,384 points: slower
+    # on 2 cores, and their 300 s idle timeout held the process at exit
+    from topics.topic_model._cluster import plan
+
+    _, reducer, clusterer, _ = plan(20_000, "auto", None, 0)
+    assert clusterer.core_dist_n_jobs == 1
+    assert reducer.n_jobs == 1

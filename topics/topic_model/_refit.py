@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from topics.progress import Progress, noop
-from topics.topic_model._cluster import default_min_topic_size
+from topics.topic_model._cluster import CORE_DIST_N_JOBS, default_min_topic_size
 from topics.topic_model._describe import set_topics
 from topics.topic_model._lineage import Match, match_topics, release_overlap, term_weights
 from topics.topic_model._model import _term_texts, _texts
@@ -244,7 +244,10 @@ def _candidates(novel: np.ndarray, min_size: int) -> list[np.ndarray]:
         return []
     from hdbscan import HDBSCAN
 
-    labels = HDBSCAN(min_cluster_size=min_size, metric="euclidean").fit(novel).labels_
+    clusterer = HDBSCAN(
+        min_cluster_size=min_size, metric="euclidean", core_dist_n_jobs=CORE_DIST_N_JOBS
+    )
+    labels = clusterer.fit(novel).labels_
     return [novel[labels == c].mean(axis=0, keepdims=True) for c in sorted(set(labels) - {-1})]
 
 
