@@ -11,6 +11,7 @@ Examples
     python -m bench                          # every suite, full size
     python -m bench --quick                  # every suite on small samples (a few minutes)
     python -m bench --only speed --repeats 5 --out /tmp/BENCHMARKS.md
+    python -m bench --only scale --up-to 30000   # the scale suite's sizes up to 30,000
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--repeats", type=int, default=3, help="Runs per figure; the median is reported (3)."
     )
     parser.add_argument(
+        "--up-to",
+        type=int,
+        default=None,
+        metavar="N",
+        help="Largest corpus size of the suites that grow one (scale): sizes above N are not "
+        "run. Default: every size of the suite.",
+    )
+    parser.add_argument(
         "--corpora",
         type=Path,
         default=None,
@@ -69,6 +78,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.results = results_folder(args.out, quick=args.quick)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.up_to is not None and args.up_to < 1:
+        parser.error("--up-to must be at least 1")
     return args
 
 
@@ -83,40 +94,46 @@ def main(argv: list[str] | None = None) -> int:
     """Run the suites, write the Markdown file, return the exit status.
 
     0 when every figure was measured; 1 when a suite failed, was skipped for a missing corpus or
-    left figures unmeasured (the file is written either way and says which).
+    left figures unmeasured (the file is written either way and says which). Each suite's result
+    is kept, and the file re-rendered, as soon as the suite ends, and also after each size of a
+    suite that grows a corpus (scale), so a run stopped early still leaves its figures.
     """
     from bench import markdown
-    from bench.runner import load_results, machine, run_suites, save_result
+    from bench.runner import SuiteResult, load_results, machine, run_suites, save_result
 
     args = parse_args(argv)
     names = args.only or list(SUITES)
     corpora = (args.corpora or default_corpora()).resolve()
-    command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
+    command = ("python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)).strip()
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     log(f"suites {', '.join(names)}; corpora {corpora}; writing {args.out}")
     if not corpora.is_dir():
         log(f"corpora folder not found: {corpora} (set TOPICS_CORPORA or pass --corpora)")
-    results = run_suites(names, corpora, quick=args.quick, repeats=args.repeats)
-    for result in results:
-        result.command = command.strip()
+    info = machine()
+
+    def keep(result: SuiteResult) -> None:
+        result.command = command
         save_result(result, args.results)
-    kept = load_results(args.results)
-    kept.update({r.name: r for r in results})
-    text = markdown.render(
-        [kept[name] for name in SUITES if name in kept],
-        machine=machine(),
-        command=command.strip(),
-        date=started.strftime("%Y-%m-%d %H:%M UTC"),
-        seconds=time.perf_counter() - t0,
-        quick=args.quick,
-        repeats=args.repeats,
+        kept = load_results(args.results)
+        text = markdown.render(
+            [kept[name] for name in SUITES if name in kept],
+            machine=info,
+            command=command,
+            date=started.strftime("%Y-%m-%d %H:%M UTC"),
+            seconds=time.perf_counter() - t0,
+            quick=args.quick,
+            repeats=args.repeats,
+        )
+        markdown.write(args.out, text)
+
+    results = run_suites(
+        names, corpora, quick=args.quick, repeats=args.repeats, up_to=args.up_to, keep=keep
     )
-    out = markdown.write(args.out, text)
     incomplete = [r for r in results if not r.succeeded]
     for r in incomplete:
         log(f"{r.name}: {r.status} — {r.message}")
-    log(f"wrote {out}")
+    log(f"wrote {args.out}")
     return 1 if incomplete else 0
 
 

@@ -150,7 +150,8 @@ def _suite_section(result: SuiteResult) -> list[str]:
         if result.detail:
             tail = result.detail.rstrip().splitlines()[-_TRACEBACK_LINES:]
             lines += ["```text", *tail, "```", ""]
-        return lines
+        if not result.rows:
+            return lines
     if not result.rows:
         return [*lines, "No figures.", ""]
     lines += [

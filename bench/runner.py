@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import os
 import platform
 import subprocess
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -68,24 +70,68 @@ class SuiteResult:
         return self.status == "ok"
 
 
+#: What a suite's ``keep`` callback does with the rows measured so far (see :func:`run_suite`).
+Keep = Callable[[SuiteResult], None]
+
+
 def run_suite(
-    name: str, module_name: str, corpora: Path, *, quick: bool = False, repeats: int = 3
+    name: str,
+    module_name: str,
+    corpora: Path,
+    *,
+    quick: bool = False,
+    repeats: int = 3,
+    up_to: int | None = None,
+    keep: Keep | None = None,
 ) -> SuiteResult:
-    """Import and run one suite; a missing corpus or an exception becomes part of the result."""
-    result = _run_suite(name, module_name, corpora, quick=quick, repeats=repeats)
+    """Import and run one suite; a missing corpus or an exception becomes part of the result.
+
+    Two options reach only the suites whose ``run`` takes them: ``up_to``, the largest corpus
+    size a suite that grows one (scale) measures, and ``keep``: such a suite calls
+    ``keep(rows, done)`` after each size, and :func:`run_suite` then hands ``keep`` an interim
+    result (status ``"partial"``, the message saying what it lacks), so that a run stopped
+    before the end still leaves the figures measured so far.
+    """
+    result = _run_suite(name, module_name, corpora, quick, repeats, up_to, keep)
+    return _stamp(result)
+
+
+def _stamp(result: SuiteResult) -> SuiteResult:
     result.measured = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     result.commit = current_commit()
     return result
 
 
+def _options(run: Callable[..., Any], up_to: int | None, keep: Callable | None) -> dict:
+    accepted = inspect.signature(run).parameters
+    options = {"up_to": up_to, "keep": keep}
+    return {k: v for k, v in options.items() if k in accepted and v is not None}
+
+
 def _run_suite(
-    name: str, module_name: str, corpora: Path, *, quick: bool, repeats: int
+    name: str,
+    module_name: str,
+    corpora: Path,
+    quick: bool,
+    repeats: int,
+    up_to: int | None,
+    keep: Keep | None,
 ) -> SuiteResult:
     t0 = time.perf_counter()
     log(f"{name}: starting ({module_name}, corpora {corpora})")
+
+    so_far: list[dict[str, Any]] = []  # the rows last kept, should the suite fail later
+
+    def interim(rows: list[dict[str, Any]], done: str) -> None:
+        so_far[:] = rows = [_complete(row, name) for row in rows]
+        message = f"interim: {done}; the run had not finished"
+        log(f"{name}: keeping {len(rows)} figures ({done})")
+        keep(_stamp(SuiteResult(name, "partial", rows, time.perf_counter() - t0, message)))
+
     try:
         module = importlib.import_module(module_name)
-        rows = list(module.run(corpora, quick=quick, repeats=repeats))
+        options = _options(module.run, up_to, interim if keep else None)
+        rows = list(module.run(corpora, quick=quick, repeats=repeats, **options))
     except FileNotFoundError as exc:
         missing = exc.filename or str(exc)
         message = (
@@ -97,8 +143,10 @@ def _run_suite(
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
         log(f"{name}: FAILED — {message}")
+        if so_far:
+            message += f" (after the {len(so_far)} figures shown, kept before the failure)"
         return SuiteResult(
-            name, "failed", [], time.perf_counter() - t0, message, traceback.format_exc()
+            name, "failed", so_far, time.perf_counter() - t0, message, traceback.format_exc()
         )
     rows = [_complete(row, name) for row in rows]
     problems = [r for r in rows if r.get("skipped") or r.get("error")]
@@ -112,10 +160,27 @@ def _run_suite(
 
 
 def run_suites(
-    names: list[str], corpora: Path, *, quick: bool = False, repeats: int = 3
+    names: list[str],
+    corpora: Path,
+    *,
+    quick: bool = False,
+    repeats: int = 3,
+    up_to: int | None = None,
+    keep: Keep | None = None,
 ) -> list[SuiteResult]:
-    """Run the named suites (keys of :data:`SUITES`) in order; each one's failure is contained."""
-    return [run_suite(name, SUITES[name], corpora, quick=quick, repeats=repeats) for name in names]
+    """Run the named suites (keys of :data:`SUITES`) in order; each one's failure is contained.
+
+    ``keep`` (if given) also receives each suite's final result as soon as it is there.
+    """
+    results = []
+    for name in names:
+        result = run_suite(
+            name, SUITES[name], corpora, quick=quick, repeats=repeats, up_to=up_to, keep=keep
+        )
+        if keep is not None:
+            keep(result)
+        results.append(result)
+    return results
 
 
 def current_commit() -> str:

@@ -17,7 +17,8 @@ the copies back; see :mod:`bench.scale_steps`):
   2006 releases the process has not predicted before, each set right after the bare transform;
 - ``topics predict "text"`` cold against ``python -c "import pandas, sklearn.svm"``.
 
-Every step runs in a fresh process. ``--quick``: 1,000 and 3,000 releases, no 100k run.
+Every step runs in a fresh process. Sizes 1,000, 10,000, 30,000 and 100,000; ``--quick``: 1,000
+and 3,000; ``--up-to N``: the sizes up to N. The figures so far are kept after each size.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import json
 import shutil
 import statistics
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +37,30 @@ from bench.harness import error_row, fit_exponent, in_child, log, make_row, requ
 
 SUITE = "scale"
 SENATE = Path("grimmer_senate_2006") / "grimmer_senate_2006.jsonl.gz"
-SIZES = (1_000, 10_000, 100_000)
+SIZES = (1_000, 10_000, 30_000, 100_000)
 QUICK_SIZES = (1_000, 3_000)
 REPORT_SIZE = 66_000
 N_PREDICT = 5_000
 
+#: ``keep(rows, done)``: the figures measured so far, and what they cover.
+Keep = Callable[[list[dict[str, Any]], str], None]
 
-def run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict[str, Any]]:
-    """Measure every figure of the suite (see the module docstring)."""
+
+def run(
+    corpora: Path,
+    *,
+    quick: bool = False,
+    repeats: int = 3,
+    up_to: int | None = None,
+    keep: Keep | None = None,
+) -> list[dict[str, Any]]:
+    """Measure every figure of the suite (see the module docstring).
+
+    ``up_to``: the largest size trained on (sizes above it are left out). ``keep(rows, done)``
+    is called with the figures so far after the slice's figures and after each size.
+    """
+    keep = keep or (lambda rows, done: None)
+    sizes = tuple(n for n in (QUICK_SIZES if quick else SIZES) if up_to is None or n <= up_to)
     source = require_file(corpora / SENATE)
     work = Path(tempfile.mkdtemp(prefix="topics-scale-"))
     rows: list[dict[str, Any]] = []
@@ -62,10 +80,13 @@ def run(corpora: Path, *, quick: bool = False, repeats: int = 3) -> list[dict[st
         )
         if not quick:
             rows += _sender_rows(slice_parquet)
-        sizes = QUICK_SIZES if quick else SIZES
+        keep(rows, "the 2006 slice's figures, no size trained yet")
         pool = work / "pool.json"  # fresh texts to predict: the slice's distinct releases
         in_child(steps.write_texts, slice_parquet, pool)
-        rows += _growth(source, work, sizes, repeats, pool)
+        first = list(rows)
+        for n, grown in _growth(source, work, sizes, repeats, pool):
+            rows = first + grown
+            keep(rows, f"sizes up to {n:,} of {', '.join(f'{k:,}' for k in sizes)}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return rows
@@ -97,7 +118,9 @@ def _sender_rows(corpus: Path) -> list[dict[str, Any]]:
 
 def _growth(
     source: Path, work: Path, sizes: tuple[int, ...], repeats: int, pool: Path
-) -> list[dict[str, Any]]:
+) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """After each size: that size and the rows of every size so far, with the growth exponents
+    among the sizes measured."""
     rows: list[dict[str, Any]] = []
     measured: dict[int, dict[str, Any]] = {}
     for n in sizes:
@@ -106,77 +129,85 @@ def _growth(
             measured[n] = _one_size(source, work, n, repeats, pool)
         except Exception as exc:
             rows.append(error_row(SUITE, f"train, {label}", exc))
-            continue
-        r = measured[n]
-        rows += [
+        else:
+            rows += _size_rows(measured[n], label, repeats, last=n == max(sizes))
+        yield n, rows + _exponents(measured)
+
+
+def _size_rows(r: dict[str, Any], label: str, repeats: int, last: bool) -> list[dict[str, Any]]:
+    rows = [
+        make_row(
+            SUITE,
+            f"ingest, {label}",
+            r["ingest"]["seconds"],
+            "s",
+            baseline="json.loads of every line, same run",
+            baseline_values=r["read"]["seconds"],
+            note=f"peak {r['ingest']['peak_mb']:.0f} MB for a "
+            f"{r['ingest']['file_mb']:.0f} MB file (baseline peak "
+            f"{r['read']['peak_mb']:.0f} MB)",
+        ),
+        make_row(
+            SUITE,
+            f"train, {label}",
+            r["train"]["seconds"],
+            "s",
+            baseline="bare TF-IDF + linear SVM, same texts, same run",
+            baseline_values=r["baseline"]["seconds"],
+            note="steps: " + ", ".join(f"{k} {v:.0f} s" for k, v in r["train"]["steps"].items()),
+            headline=last,
+        ),
+        make_row(
+            SUITE,
+            f"train peak memory, {label}",
+            r["train"]["peak_mb"],
+            "MB",
+            baseline="bare TF-IDF + linear SVM",
+            baseline_values=r["baseline"]["peak_mb"],
+            headline=last,
+        ),
+        make_row(
+            SUITE,
+            f"predict throughput, {label} model",
+            r["predict"]["per_s"],
+            "texts/s",
+            baseline="bare TfidfVectorizer.transform, same texts, right before",
+            baseline_values=r["predict"]["tfidf_per_s"],
+            note=f"ratio {r['predict']['ratio']:.2f} (bar ≥ 0.5; median over {repeats} "
+            f"sets of {r['predict']['n']:,} 2006 releases never predicted before, each "
+            "beside the bare transform); without evidence, as a corpus is tagged; first "
+            f"call {r['predict']['first_per_s']:.0f} texts/s; with evidence "
+            f"{r['predict']['evidence_per_s']:.0f} texts/s",
+        ),
+    ]
+    if "report" in r:
+        rows.append(
             make_row(
                 SUITE,
-                f"ingest, {label}",
-                r["ingest"]["seconds"],
+                f"report, {REPORT_SIZE:,} releases",
+                r["report"]["seconds"],
                 "s",
-                baseline="json.loads of every line, same run",
-                baseline_values=r["read"]["seconds"],
-                note=f"peak {r['ingest']['peak_mb']:.0f} MB for a "
-                f"{r['ingest']['file_mb']:.0f} MB file (baseline peak "
-                f"{r['read']['peak_mb']:.0f} MB)",
-            ),
+                note=f"peak {r['report']['peak_mb']:.0f} MB (bars: 30 s, 2 GB)",
+                headline=True,
+            )
+        )
+    if "cold" in r:
+        rows.append(
             make_row(
                 SUITE,
-                f"train, {label}",
-                r["train"]["seconds"],
+                'topics predict "text", cold process',
+                r["cold"]["predict"],
                 "s",
-                baseline="bare TF-IDF + linear SVM, same texts, same run",
-                baseline_values=r["baseline"]["seconds"],
-                note="steps: "
-                + ", ".join(f"{k} {v:.0f} s" for k, v in r["train"]["steps"].items()),
-                headline=n == max(sizes),
-            ),
-            make_row(
-                SUITE,
-                f"train peak memory, {label}",
-                r["train"]["peak_mb"],
-                "MB",
-                baseline="bare TF-IDF + linear SVM",
-                baseline_values=r["baseline"]["peak_mb"],
-                headline=n == max(sizes),
-            ),
-            make_row(
-                SUITE,
-                f"predict throughput, {label} model",
-                r["predict"]["per_s"],
-                "texts/s",
-                baseline="bare TfidfVectorizer.transform, same texts, right before",
-                baseline_values=r["predict"]["tfidf_per_s"],
-                note=f"ratio {r['predict']['ratio']:.2f} (bar ≥ 0.5; median over {repeats} "
-                f"sets of {r['predict']['n']:,} 2006 releases never predicted before, each "
-                "beside the bare transform); without evidence, as a corpus is tagged; first "
-                f"call {r['predict']['first_per_s']:.0f} texts/s; with evidence "
-                f"{r['predict']['evidence_per_s']:.0f} texts/s",
-            ),
-        ]
-        if "report" in r:
-            rows.append(
-                make_row(
-                    SUITE,
-                    f"report, {REPORT_SIZE:,} releases",
-                    r["report"]["seconds"],
-                    "s",
-                    note=f"peak {r['report']['peak_mb']:.0f} MB (bars: 30 s, 2 GB)",
-                    headline=True,
-                )
+                baseline='python -c "import pandas, sklearn.svm"',
+                baseline_values=r["cold"]["baseline"],
+                note="bar ≤ 1.5× the baseline",
             )
-        if "cold" in r:
-            rows.append(
-                make_row(
-                    SUITE,
-                    'topics predict "text", cold process',
-                    r["cold"]["predict"],
-                    "s",
-                    baseline='python -c "import pandas, sklearn.svm"',
-                    baseline_values=r["cold"]["baseline"],
-                    note="bar ≤ 1.5× the baseline",
-                )
-            )
+        )
+    return rows
+
+
+def _exponents(measured: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     if len(measured) >= 2:
         ns = sorted(measured)
         for key in ("themes", "topic model"):

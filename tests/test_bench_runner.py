@@ -282,3 +282,57 @@ def test_reference_and_quick_runs_keep_their_results_apart() -> None:
     assert bench_main.results_folder(reference, quick=True).parent.name == "out"
     other = Path("/tmp/x/B.md")
     assert bench_main.results_folder(other, quick=True) == Path("/tmp/x/B-results")
+
+
+def _growing_run(
+    corpora: Path, *, quick: bool = False, repeats: int = 3, up_to=None, keep=None
+) -> list[dict]:
+    rows = []
+    for n in (10, 100, 1000):
+        if up_to is not None and n > up_to:
+            break
+        rows.append(make_row("grow", f"train, {n} releases", float(n), "s"))
+        keep(list(rows), f"sizes up to {n}")
+        if n == 100 and quick:
+            raise RuntimeError("killed at 1000")
+    return rows
+
+
+@pytest.fixture
+def growing_suite(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setitem(sys.modules, "fake_suite_grow", _suite("fake_suite_grow", _growing_run))
+    monkeypatch.setitem(sys.modules, "fake_suite_ok", _suite("fake_suite_ok", _ok_run))
+    for name in list(runner.SUITES):
+        monkeypatch.delitem(runner.SUITES, name)
+    monkeypatch.setitem(runner.SUITES, "grow", "fake_suite_grow")
+    return "grow"
+
+
+def test_a_growing_suite_keeps_each_size_as_it_finishes(tmp_path: Path, growing_suite) -> None:
+    seen: list[SuiteResult] = []
+    result = run_suite("grow", "fake_suite_grow", tmp_path, keep=seen.append)
+    assert [len(r.rows) for r in seen] == [1, 2, 3]
+    assert [r.status for r in seen] == ["partial"] * 3
+    assert seen[1].message == "interim: sizes up to 100; the run had not finished"
+    assert seen[1].commit and seen[1].measured
+    assert result.status == "ok" and len(result.rows) == 3
+    # a suite that does not take keep/up_to is run as before
+    assert run_suite("x", "fake_suite_ok", tmp_path, keep=seen.append, up_to=5).rows
+
+
+def test_up_to_stops_a_growing_suite_and_a_failure_keeps_the_figures_so_far(
+    tmp_path: Path, growing_suite
+) -> None:
+    out = tmp_path / "B.md"
+    assert bench_main.main(["--up-to", "100", "--out", str(out)]) == 0
+    kept = runner.load_results(tmp_path / "B-results")["grow"]
+    assert [r["figure"] for r in kept.rows] == ["train, 10 releases", "train, 100 releases"]
+    assert "--up-to 100" in out.read_text()
+    assert bench_main.main(["--quick", "--out", str(out)]) == 1
+    kept = runner.load_results(tmp_path / "B-results")["grow"]
+    assert kept.status == "failed" and len(kept.rows) == 2
+    assert "killed at 1000" in kept.message and "2 figures shown" in kept.message
+    text = out.read_text()
+    assert "**Failed**" in text and "| train, 100 releases |" in text
+    with pytest.raises(SystemExit):
+        bench_main.parse_args(["--up-to", "0"])
