@@ -107,17 +107,15 @@ def signature(corpus: Corpus, index: int, holders: Holders, n_buckets: int) -> S
 
     rows = compared(corpus, index, holders)
     flat, lengths, _ = token_hashes(_texts(corpus, rows))
-    keys, docs = shingle_keys(flat, lengths)
-    order = np.lexsort((keys, docs))
-    docs, keys = docs[order], keys[order]
-    distinct = np.r_[True, (docs[1:] != docs[:-1]) | (keys[1:] != keys[:-1])] if len(keys) else []
-    docs, keys = docs[distinct], keys[distinct]
+    keys, docs = shingle_keys(flat, lengths)  # docs ascending
+    codes = _factorize(keys)
+    # each (document, shingle) once, documents still ascending (first occurrences kept)
+    _, first = np.unique(docs * (int(codes.max(initial=-1)) + 1) + codes, return_index=True)
+    first.sort()
+    docs, keys = docs[first], keys[first]
     sizes = np.bincount(docs, minlength=len(rows)).astype(np.float64)
     eligible = sizes[docs] >= MIN_SHINGLES
-    bucket = keys % n_buckets
-    buckets = [
-        (keys[bucket == b], docs[bucket == b], eligible[bucket == b]) for b in range(n_buckets)
-    ]
+    buckets = _split((keys, docs, eligible), keys % n_buckets, n_buckets)
     unigrams, vocabulary = unigram_matrix(flat, lengths)
     df = np.bincount(unigrams.indices, minlength=unigrams.shape[1])
     order = np.argsort(vocabulary)
@@ -150,20 +148,39 @@ def bucket_counts(
     eligible = np.concatenate([p[2] for p in pieces])
     codes, counts = [_EMPTY], [np.zeros(0)]
     if len(keys):
-        columns, inverse = np.unique(keys, return_inverse=True)
-        numbers, rows = np.unique(docs, return_inverse=True)  # sorted: rows < cols kept
+        columns = _factorize(keys)
+        # the pieces are in partition order, each in document order: docs ascend, and so do
+        # their codes (rows < cols is kept)
+        numbers, rows = np.unique(docs, return_inverse=True)
+        n_columns = int(columns.max()) + 1
         matrix = sparse.csr_matrix(
-            (np.ones(len(keys), np.float32), (rows, inverse)), shape=(len(numbers), len(columns))
+            (np.ones(len(keys), np.float32), (rows, columns)), shape=(len(numbers), n_columns)
         )
-        df = np.bincount(inverse, minlength=len(columns))
+        df = np.bincount(columns, minlength=n_columns)
         row_eligible = np.zeros(len(numbers), bool)
         row_eligible[rows] = eligible
         for left, right, shared in shared_counts(matrix, df, df_cap(n_docs), row_eligible):
             codes.append(numbers[left] * n_docs + numbers[right])
             counts.append(shared)
     code, count = np.concatenate(codes), np.concatenate(counts)
-    part = code % n_out
-    return [(code[part == k], count[part == k]) for k in range(n_out)]
+    return _split((code, count), code % n_out, n_out)
+
+
+def _split(arrays: tuple[np.ndarray, ...], part: np.ndarray, n: int) -> list[tuple]:
+    """``arrays`` cut by ``part`` (0 to ``n - 1``), their order kept within each part."""
+    if n <= 2**16:
+        part = part.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(n + 1))
+    ordered = [a[order] for a in arrays]
+    return [tuple(a[i:j] for a in ordered) for i, j in pairwise(bounds)]
+
+
+def _factorize(values: np.ndarray) -> np.ndarray:
+    """Codes 0, 1, 2, ... of equal values (hash-based, no sort)."""
+    import pandas as pd
+
+    return pd.factorize(values)[0].astype(np.int64)
 
 
 def candidate_pairs(
