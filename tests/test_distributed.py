@@ -189,6 +189,30 @@ def test_thousands_of_releases_same_tags_and_trend_tables(
     assert _files(got.paths) == _files(expected)
 
 
+def test_a_file_of_copies_and_undated_near_duplicates_group_as_in_one_process(
+    client, model, releases, tmp_path
+):
+    from topics.distributed import tag_files
+
+    lines = releases[0].read_text("utf-8").splitlines()[:60]
+    copies = tmp_path / "copies.jsonl"  # nothing in it is compared: all are exact copies
+    copies.write_text("\n".join(lines) + "\n", "utf-8")
+    undated = tmp_path / "undated.jsonl"
+    short = [json.loads(line) for line in lines[:10]]
+    undated.write_text(
+        "\n".join(json.dumps({"title": r["title"], "text": r["text"][:300]}) for r in short) + "\n",
+        "utf-8",
+    )
+    paths = [releases[0], copies, undated]
+    frame = topics.load_corpus(paths).frame.reset_index(drop=True)
+    assert frame[schema.DATE].isna().sum() >= 10 and frame[schema.IS_DUPLICATE].sum() >= 70
+    assert (frame[schema.DUP_KIND] == "near").sum() >= 10  # the undated short versions
+    tag_files(paths, model=model.path, out=tmp_path / "tags", client=client, timeout=WAIT)
+    got = _distributed_tags(tmp_path / "tags")
+    groups = [schema.ID, schema.IS_DUPLICATE, schema.DUP_GROUP]
+    pd.testing.assert_frame_equal(frame[groups], got[groups], check_dtype=False)
+
+
 def test_terms_from_a_bounded_sample_keep_the_counts(client, model, releases, tmp_path):
     from topics.distributed import report_files
 
