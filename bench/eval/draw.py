@@ -190,11 +190,7 @@ def draw(corpora: Path) -> list[dict]:
     five = Sampler(20261205, seen)
 
     def digital(pool: list[dict], at_least: int) -> list[dict]:
-        return [
-            r
-            for r in pool
-            if len({m.lower() for m in DIGITAL.findall(r["text"])}) >= at_least
-        ]
+        return [r for r in pool if len({m.lower() for m in DIGITAL.findall(r["text"])}) >= at_least]
 
     five.take(digital(senate_short, 3), 70, "grimmer_senate_2006", "digital-words")
     five.take(digital(short, 2), 30, "reuters21578", "digital-words")
