@@ -32,6 +32,7 @@ LAYERS = [
         "_vocabulary",
         "_manifest",
         "_chunks",
+        "_stem",
         "_tfidf",
         "persist",
     ],

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from topics._chunks import BLOCK, ChunkCache, Chunks, chunks_of
+from topics._stem import stem_word
 from topics.language import analysed_texts, has_hangul
 from topics.themes._find import (
     StemPhrases,
@@ -88,16 +89,9 @@ DEFAULT_MIN_SALIENCE = 3.0
 _LEAD = re.compile(rf"(?:\S+\s+){{{LEAD_WORDS - 1}}}\S+")
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
-
-
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    return stem_word(word)
 
 
 def stems(text: str) -> list[str]:

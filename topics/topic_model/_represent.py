@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+from topics._stem import stem_words
 
 
 def class_counts(doc_terms: sp.spmatrix, labels: np.ndarray, n_topics: int) -> sp.csr_matrix:
@@ -221,18 +221,8 @@ def _absorb(ranked: list[int], norm_k: np.ndarray, stand_in: dict[int, int]) -> 
 
 
 def stem(words: Sequence[str]) -> list[str]:
-    """English Snowball stems (the words themselves if ``snowballstemmer`` is missing)."""
-    stemmer = _stemmer()
-    return list(words) if stemmer is None else stemmer.stemWords(list(words))
-
-
-@functools.cache
-def _stemmer() -> Any:
-    try:
-        import snowballstemmer
-    except ImportError:
-        return None
-    return snowballstemmer.stemmer("english")
+    """English Snowball stems (:mod:`topics._stem`)."""
+    return stem_words(words)
 
 
 def _doc_npmi(presence: sp.csc_matrix, n_docs: int) -> np.ndarray:
