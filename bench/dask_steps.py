@@ -96,9 +96,10 @@ def dedup_effect(paths: list[str], model_dir: Path, work: Path, workers: int) ->
     import topics
     from topics.distributed import connect, report_files
 
-    corpus = topics.load_corpus(paths, **OPTIONS)
-    one = topics.build_report(topics.load(model_dir), corpus, out=work / "one" / "t.html")
-    with connect(n_workers=workers) as client:
+    with measure() as in_one:
+        corpus = topics.load_corpus(paths, **OPTIONS)
+        one = topics.build_report(topics.load(model_dir), corpus, out=work / "one" / "t.html")
+    with measure() as on_many, connect(n_workers=workers) as client:
         done = report_files(paths, model=model_dir, out=work / "many" / "t.html", client=client,
                             **OPTIONS)  # fmt: skip
     keys = ["kind", "series", "period"]
@@ -117,6 +118,8 @@ def dedup_effect(paths: list[str], model_dir: Path, work: Path, workers: int) ->
         "max_topic_points": float(diff[~themes].max()),
         "mean_theme_points": float(diff[themes].mean()),
         "files": len(paths),
+        "seconds_one": in_one.seconds,
+        "seconds_many": on_many.seconds,
     }
 
 
