@@ -170,14 +170,13 @@ def draw(corpora: Path) -> list[dict]:
     )
     rows += three.finish(2000)
 
+    def by_label(sampler: Sampler, sizes: list[tuple[str, int]]) -> None:
+        for label, n in sizes:
+            pool = [r for r in labelled(label) if len(r["text"]) <= 8000]
+            sampler.take(pool, n, "reuters21578", f"label:{label}")
+
     four = Sampler(20261204, seen)
-    for label, n in ROUND_4:
-        four.take(
-            [r for r in labelled(label) if len(r["text"]) <= 8000],
-            n,
-            "reuters21578",
-            f"label:{label}",
-        )
+    by_label(four, ROUND_4)
     four.take(short, 15, "reuters21578", "random")
     four.take(senate_short, 30, "grimmer_senate_2006", "random")
     four.take(rare, 40, "grimmer_senate_2006", "rare-theme-words")
@@ -194,13 +193,7 @@ def draw(corpora: Path) -> list[dict]:
 
     five.take(digital(senate_short, 3), 70, "grimmer_senate_2006", "digital-words")
     five.take(digital(short, 2), 30, "reuters21578", "digital-words")
-    for label, n in ROUND_5:
-        five.take(
-            [r for r in labelled(label) if len(r["text"]) <= 8000],
-            n,
-            "reuters21578",
-            f"label:{label}",
-        )
+    by_label(five, ROUND_5)
     five.take(short, 10, "reuters21578", "random")
     five.take(senate_short, 30, "grimmer_senate_2006", "random")
     five.take(digital(sotu, 1), 15, "sotu", "digital-words")
