@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from topics.classify import LabelClassifier, select
+from topics.classify import LabelClassifier, _priors, select
 from topics.classify.metrics import confusion_matrix, interval_scores
 from topics.errors import TrainingError
 from topics.evaluate import evaluate_classifier
@@ -55,6 +55,11 @@ def test_search_is_recorded_and_deterministic(tmp_path):
     table = a.search_["table"]
     assert {row["C"] for row in table if row["round"] == 0} == set(select.C_GRID)
     assert {"mean_score", "std_score", "n_documents", "round"} <= set(table[0])
+    # the simplest configuration of the last round within one standard error of its best
+    final = [row for row in table if row["round"] == max(r["round"] for r in table)]
+    top = max(final, key=lambda row: row["mean_score"])
+    near = [r for r in final if r["mean_score"] >= top["mean_score"] - top["std_score"] / 3**0.5]
+    assert a.config_["C"] == min(r["C"] for r in near)
     metrics = a.cv_metrics_
     assert metrics["method"].startswith("nested 3-fold")
     assert metrics["config"] == a.config_
@@ -88,6 +93,27 @@ def test_plan_fits_the_budget():
     assert select.MIN_SEARCH_DOCUMENTS <= middle.max_resources < 20_000
     assert middle.estimated_seconds <= 300.0
     assert tight == select.plan_search(20_000, 20_000 * 2000, 20, 60.0, searches=1, fits=2, **every)
+
+
+def test_search_sample_is_stratified_and_drops_only_unused_columns():
+    from scipy import sparse
+    from sklearn.svm import LinearSVC
+
+    rng = np.random.default_rng(2)
+    X = sparse.csr_matrix(rng.random((60, 30)) * (rng.random((60, 30)) < 0.1))
+    y = np.asarray(["a", "b", "c"] * 20, dtype=object)
+    spans = {"words": (0, 20), "chars": (20, 30)}
+    small, y_small, compact = select._sample(X, y, spans, 30, False, 0)
+    assert compact["chars"][1] == small.shape[1]
+    assert small.shape[0] == 30 and list(np.unique(y_small, return_counts=True)[1]) == [10] * 3
+    assert (small.getnnz(axis=0) > 0).all()  # every kept column is used
+    used = X.getnnz(axis=0) > 0
+    every, y_every, spans_every = select._sample(X, y, spans, 60, False, 0)
+    assert every.shape == (60, used.sum()) and (y_every == y).all()
+    assert spans_every == {"words": (0, used[:20].sum()), "chars": (used[:20].sum(), used.sum())}
+    # an SVM on the used columns decides as one on every column
+    narrow = LinearSVC(random_state=0).fit(every, y).decision_function(every)
+    assert np.allclose(narrow, LinearSVC(random_state=0).fit(X, y).decision_function(X))
 
 
 def test_complement_nb_blend_is_sklearns_complement_nb_rescaled():
@@ -125,7 +151,7 @@ def test_multiclass_svms_are_one_liblinear_call_with_absent_classes_kept():
     Y = np.stack([y == c for c in (0, 1, 2, 3)], axis=1)  # class 3 has no document
     kwargs = {"C": 1.0, "class_weight": "balanced", "random_state": 0}
     coef, intercept = _linear.fit_multiclass(X, Y, **kwargs)
-    svm = LinearSVC(tol=_linear.SVM_TOL, **kwargs).fit(X, y)
+    svm = LinearSVC(tol=_linear.MULTICLASS_TOL, **kwargs).fit(X, y)
     assert np.array_equal(coef[:, :3], svm.coef_.T) and np.array_equal(
         intercept[:3], svm.intercept_
     )
@@ -188,9 +214,9 @@ def test_prior_errors_are_clear():
 def test_em_priors_by_hand():
     # two documents certain of their class, two undecided: the estimate stays at the truth
     proba = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5], [0.5, 0.5]])
-    assert select.em_priors(proba, np.array([0.5, 0.5])) == pytest.approx([0.5, 0.5])
+    assert _priors.em_priors(proba, np.array([0.5, 0.5])) == pytest.approx([0.5, 0.5])
     skewed = np.array([[0.9, 0.1]] * 9 + [[0.2, 0.8]])
-    estimate = select.em_priors(skewed, np.array([0.5, 0.5]))
+    estimate = _priors.em_priors(skewed, np.array([0.5, 0.5]))
     assert estimate[0] > 0.9 and estimate.sum() == pytest.approx(1)
 
 

@@ -74,6 +74,7 @@ def _plan(model: Any, docs: dict[str, list[str]], n_classes: int, mode: str, k: 
         class_weights=weights,
         searches=searches,
         fits=fits,
+        multilabel=bool(getattr(model, "multilabel_", False)),
     )
 
 

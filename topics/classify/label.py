@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from topics.classify import _chars, _linear, select
+from topics.classify import _chars, _linear, _priors, select
 from topics.classify._base import MIN_DOCUMENTS, as_texts
 from topics.classify._label_fit import Context, context_texts, fit_multi, fit_single
 from topics.errors import TrainingError
@@ -77,7 +77,7 @@ class LabelClassifier(BaseEstimator):
         Multi-label columns are scored by micro-F1 and not class-weighted under ``"auto"``:
         their per-class thresholds answer imbalance.
     budget : "auto" or float
-        Seconds the fit may plan to spend (``"auto"``: ``20 + 0.012 · n_documents``).
+        Seconds the fit may plan to spend (``"auto"``: ``20 + 0.006 · n_documents``).
     context_columns : sequence of str
         Names of context texts given to ``fit(context=...)`` (e.g. the text before and after):
         each becomes its own feature block.
@@ -310,7 +310,7 @@ class LabelClassifier(BaseEstimator):
         proba = _linear.sigmoid(self.decision_function(texts, context=context), self.platt_)
         if self.multilabel_:
             return proba
-        return select.adjust_proba(normalise(proba), self.train_priors_, self.priors_)
+        return _priors.adjust_proba(normalise(proba), self.train_priors_, self.priors_)
 
     def estimate_priors(self, texts: Sequence[str], *, context: Context = None) -> dict[str, float]:
         """Class shares among ``texts`` by EM prior adjustment (Saerens et al. 2002).
@@ -321,7 +321,7 @@ class LabelClassifier(BaseEstimator):
         if self.multilabel_:
             raise TrainingError("class priors can only be estimated for a single-label column")
         proba = _linear.sigmoid(self.decision_function(texts, context=context), self.platt_)
-        estimated = select.em_priors(normalise(proba), self.train_priors_)
+        estimated = _priors.em_priors(normalise(proba), self.train_priors_)
         return {str(c): float(p) for c, p in zip(self.classes_, estimated, strict=True)}
 
     def predict(self, texts: Sequence[str], *, context: Context = None) -> list[Any]:
