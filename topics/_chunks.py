@@ -100,6 +100,25 @@ class Chunks:
             text ``i`` holds ``values[starts[bounds[i]]:starts[bounds[i + 1]]]``.
         """
         found = cache.lookup(self.distinct)
+        flat, where, starts = self.spread(found, dtype)
+        return flat[where], starts
+
+    def spread(
+        self, found: Sequence[Sequence[Any]], dtype: Any = np.int64
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The values of each distinct chunk (``found``, in :attr:`distinct` order), laid out
+        over every chunk of every text.
+
+        Returns
+        -------
+        flat : ndarray of shape (n_distinct_values,)
+            The values of the distinct chunks, one chunk after the other.
+        where : ndarray of int64, shape (n_values,)
+            Every value of every chunk of every text, as a position in ``flat`` (so an array
+            aligned with ``flat`` is spread over the texts by ``array[where]``).
+        starts : ndarray of int64, shape (n_chunks + 1,)
+            As for :meth:`values`.
+        """
         sizes = np.fromiter(map(len, found), np.int64, len(found))
         flat = np.fromiter(chain.from_iterable(found), dtype, int(sizes.sum()))
         offsets = np.zeros(len(found) + 1, np.int64)
@@ -108,7 +127,7 @@ class Chunks:
         starts = np.zeros(len(self.ids) + 1, np.int64)
         np.cumsum(n, out=starts[1:])
         shift = np.repeat(offsets[self.ids] - starts[:-1], n)
-        return flat[shift + np.arange(int(starts[-1]), dtype=np.int64)], starts
+        return flat, shift + np.arange(int(starts[-1]), dtype=np.int64), starts
 
     def per_text(self, starts: np.ndarray) -> np.ndarray:
         """Values per text, from the ``starts`` of :meth:`values`: int64 of shape (n_texts,)."""

@@ -29,6 +29,17 @@ class StemPhrases:
         for key in ordered:
             words = key.split()
             self.by_first.setdefault(words[0], []).append((key, words))
+        # a one-word key matches wherever its word is: the keys after it are never reached
+        self._tried: dict[str, tuple[list[tuple[str, int, list[str]]], str | None]] = {}
+        for first, candidates in self.by_first.items():
+            longer = []
+            for key, words in candidates:
+                if len(words) == 1:
+                    break
+                longer.append((key, len(words), words))
+            else:
+                key = None
+            self._tried[first] = longer, key
 
     def __bool__(self) -> bool:
         return bool(self.by_first)
@@ -40,19 +51,23 @@ class StemPhrases:
         """
         found = []
         free = 0
-        get = self.by_first.get
+        get = self._tried.get
         for p in starts:
             if p < free:
                 continue
-            candidates = get(words[p])
-            if candidates is None:
+            tried = get(words[p])
+            if tried is None:
                 continue
-            for key, seq in candidates:
-                end = p + len(seq)
-                if words[p:end] == seq:
-                    found.append((p, end, key))
-                    free = end
+            longer, single = tried
+            for key, n, seq in longer:
+                if words[p : p + n] == seq:
+                    found.append((p, p + n, key))
+                    free = p + n
                     break
+            else:
+                if single is not None:
+                    found.append((p, p + 1, single))
+                    free = p + 1
         return found
 
 

@@ -233,7 +233,8 @@ class ThemeMatcher:
         korean = has_hangul(text) if isinstance(text, str) else False
         rules, index, literal = self._rules_for(korean)
         raw = {w: unicodedata.normalize("NFKC", parts[w]) if literal else "" for w in WEIGHTS}
-        return theme_hits(rules, index, literal, ((w, stems(analysed[w]), raw[w]) for w in WEIGHTS))
+        inputs = ((w, stems(analysed[w]), raw[w], None) for w in WEIGHTS)
+        return theme_hits(rules, index, literal, inputs)
 
     def scores(
         self, texts: Iterable[str | None], chunks: Chunks | None = None
