@@ -67,30 +67,68 @@ def read_lines_baseline(source: Path) -> dict[str, Any]:
 
 
 def train(corpus: Path, model_dir: Path) -> dict[str, Any]:
-    """``topics.train`` with the time of every step (from its progress messages), then save."""
+    """``topics.train`` with the time of every step (from its progress messages), then save.
+
+    ``steps``: wall seconds of the top-level steps; ``parts``: wall and CPU seconds of every
+    step and sub-step (``"topic model: clustering"``), CPU time being what a loaded machine
+    does not inflate.
+    """
     import topics
 
     frame = topics.load_corpus(corpus)
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, str, float, float]] = []
 
     def note(message: str, fraction: float | None = None) -> None:
         step = _step_name(message)  # sub-step messages (None) stay in the step they are in
-        if step is not None and (not marks or marks[-1][0] != step):
-            marks.append((step, time.perf_counter()))
+        if step is None and not marks:
+            return
+        top = step if step is not None else marks[-1][0]
+        part = _part_name(top, message)
+        if not marks or marks[-1][:2] != (top, part):
+            marks.append((top, part, time.perf_counter(), time.process_time()))
 
     with measure() as m:
+        cpu = time.process_time()
         model = topics.train(frame, seed=0, progress=note)
-    marks.append(("done", time.perf_counter()))
+        cpu = time.process_time() - cpu
+    marks.append(("done", "done", time.perf_counter(), time.process_time()))
     steps: dict[str, float] = {}
-    for (key, start), (_, stop) in itertools.pairwise(marks):
+    parts: dict[str, list[float]] = {}
+    for (key, part, start, cpu_start), (_, _, stop, cpu_stop) in itertools.pairwise(marks):
         steps[key] = steps.get(key, 0.0) + stop - start
+        wall_cpu = parts.setdefault(part, [0.0, 0.0])
+        wall_cpu[0] += stop - start
+        wall_cpu[1] += cpu_stop - cpu_start
     model.save(model_dir, force=True)
     return {
         "seconds": m.seconds,
+        "cpu_seconds": cpu,
         "peak_mb": m.peak_mb,
         "steps": steps,
+        "parts": parts,
         "documents": model.manifest["corpus"]["documents"],
     }
+
+
+#: Sub-step messages of :func:`topics.train` → the part of the step they open.
+_PARTS = {
+    "matching the taxonomy's phrases": "rules",
+    "extracting features (taxonomy phrases hidden)": "features",
+    "fitting the final text model": "final text model",
+    "Embedding documents": "embedding",
+    "Building the term vocabulary": "term vocabulary",
+    "Clustering": "clustering (UMAP, HDBSCAN, c-TF-IDF)",
+    "Reassigning outliers and describing topics": "describing topics",
+    "Topic model fitted": "topic themes",
+}
+
+
+def _part_name(step: str, message: str) -> str:
+    """``"step: part"`` for a sub-step message (``"themes: text model folds"``), else the step."""
+    if message.startswith("text model, round"):
+        return f"{step}: text model folds"
+    part = _PARTS.get(message)
+    return f"{step}: {part}" if part else step
 
 
 def _step_name(message: str) -> str | None:

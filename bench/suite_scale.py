@@ -154,7 +154,10 @@ def _size_rows(r: dict[str, Any], label: str, repeats: int, last: bool) -> list[
             "s",
             baseline="bare TF-IDF + linear SVM, same texts, same run",
             baseline_values=r["baseline"]["seconds"],
-            note="steps: " + ", ".join(f"{k} {v:.0f} s" for k, v in r["train"]["steps"].items()),
+            note="steps: "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in r["train"]["steps"].items())
+            + f"; CPU {r['train']['cpu_seconds']:.0f} s: "
+            + ", ".join(f"{k} {cpu:.0f} s" for k, (_, cpu) in r["train"]["parts"].items()),
             headline=last,
         ),
         make_row(
@@ -228,10 +231,41 @@ def _exponents(measured: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
                 "growth exponent, train",
                 fit_exponent(ns, [measured[n]["train"]["seconds"] for n in ns]),
                 "",
-                note=f"sizes {', '.join(map(str, ns))}",
+                note=f"sizes {', '.join(map(str, ns))}; CPU time: "
+                f"{fit_exponent(ns, [measured[n]['train']['cpu_seconds'] for n in ns]):.2f}",
             )
         )
+        rows += _part_exponents(measured, ns)
     return rows
+
+
+def _part_exponents(measured: dict[int, dict[str, Any]], ns: list[int]) -> list[dict[str, Any]]:
+    """Growth exponent of the CPU time of every part of train measured at every size."""
+    parts = [set(measured[n]["train"]["parts"]) for n in ns]
+    rows = []
+    for part in measured[ns[-1]]["train"]["parts"]:
+        if part == "done" or not all(part in p for p in parts):
+            continue
+        costs = [measured[n]["train"]["parts"][part][1] for n in ns]
+        if all(c > 0.5 for c in costs):  # below half a second, the exponent is noise
+            rows.append(
+                make_row(
+                    SUITE,
+                    f"growth exponent, CPU time of {part!r}",
+                    fit_exponent(ns, costs),
+                    "",
+                    note=f"sizes {', '.join(map(str, ns))}: "
+                    + ", ".join(f"{c:.0f}" for c in costs)
+                    + f" CPU s; largest part at {ns[-1]:,}: {_largest(measured[ns[-1]])}",
+                )
+            )
+    return rows
+
+
+def _largest(r: dict[str, Any]) -> str:
+    parts = {k: v for k, v in r["train"]["parts"].items() if k != "done"}
+    name = max(parts, key=lambda k: parts[k][1])
+    return f"{name} ({parts[name][1]:.0f} CPU s)"
 
 
 def _one_size(source: Path, work: Path, n: int, repeats: int, pool: Path) -> dict[str, Any]:

@@ -72,3 +72,23 @@ def test_train_steps_follow_the_top_level_messages():
         )
     ]
     assert names == ["reading", "themes", None, "labels", "topic model", None, "done"]
+
+
+def test_train_parts_name_the_sub_steps():
+    names = [
+        scale_steps._part_name(step, message)
+        for step, message in (
+            ("themes", "training the theme tagger"),
+            ("themes", "matching the taxonomy's phrases"),
+            ("themes", "text model, round 2/2, fold 3/5"),
+            ("topic model", "Clustering"),
+            ("topic model", "fitting the topic model"),
+        )
+    ]
+    assert names == [
+        "themes",
+        "themes: rules",
+        "themes: text model folds",
+        "topic model: clustering (UMAP, HDBSCAN, c-TF-IDF)",
+        "topic model",
+    ]
