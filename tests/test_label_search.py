@@ -77,6 +77,12 @@ def test_search_is_recorded_and_deterministic(tmp_path):
 
 
 def test_plan_fits_the_budget():
+    # the default budget grows with the documents, and with the classes above 20
+    assert select.default_budget(2000, 5) == select.default_budget(2000, 20)
+    assert select.default_budget(4000, 20) > select.default_budget(2000, 20)
+    assert select.default_budget(2000, 90) - 20 == pytest.approx(
+        4.5 * (select.default_budget(2000, 20) - 20)
+    )
     every = {
         "feature_sets": list(select.FEATURE_SETS),
         "c_grid": select.C_GRID,

@@ -55,7 +55,8 @@ def context_texts(
 
 def _plan(model: Any, docs: dict[str, list[str]], n_classes: int, mode: str, k: int) -> Any:
     n = len(docs["text"])
-    budget = select.default_budget(n) if model.budget == "auto" else float(model.budget)
+    auto = select.default_budget(n, n_classes)
+    budget = auto if model.budget == "auto" else float(model.budget)
     searches, fits = {"nested": (k + 1, k + 1), "holdout": (1, 2), "kfold": (1, k + 1)}[mode]
     weights = list(select.CLASS_WEIGHTS) if model.class_weight == "auto" else [model.class_weight]
     if getattr(model, "multilabel_", False):
