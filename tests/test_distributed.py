@@ -179,7 +179,7 @@ def test_thousands_of_releases_same_tags_and_trend_tables(
     _same_tags(tags, got)
     groups = [schema.ID, schema.IS_DUPLICATE, schema.DUP_GROUP]
     pd.testing.assert_frame_equal(frame[groups], got[groups], check_dtype=False)
-    for key in ("kept", "merged_exact", "merged_near", "records_read"):
+    for key in ("kept", "merged_exact", "merged_near", "records_read", "boilerplate"):
         assert getattr(tagged.report, key) == getattr(corpus.report, key), key
     expected = topics.build_report(model, corpus, out=tmp_path / "a" / "t.html", generated_at=AT)
     got = report_files(
@@ -226,6 +226,35 @@ def test_terms_from_a_bounded_sample_keep_the_counts(client, model, releases, tm
     whole, sampled = _files(whole), _files(sampled)
     assert whole["csv"] == sampled["csv"] and whole["json"] == sampled["json"]  # counts whole
     assert whole["html"] != sampled["html"]  # the distinguishing terms of 100 releases
+
+
+def test_boilerplate_parts_merged_in_a_tree_are_merged_at_once():
+    """The summary's parts are added up on the workers, FANIN at a time: any grouping gives
+    the same units, words, documents and passages as adding every partition's at once."""
+    import numpy as np
+
+    from topics.corpus.boilerplate import Removal
+    from topics.distributed._boilerplate import merge
+
+    rng = random.Random(3)
+    parts = [
+        (
+            Removal(
+                keys=np.unique(np.array([rng.randrange(500) for _ in range(40)], np.int64)),
+                words_total=rng.randrange(1000, 2000),
+                words_removed=rng.randrange(100),
+                passages={f"passage {rng.randrange(30)}": rng.randrange(1, 9) for _ in range(5)},
+            ),
+            rng.randrange(50),
+        )
+        for _ in range(20)
+    ]
+    (a, n_a), (b, n_b) = merge(*parts), merge(*(merge(*parts[i : i + 8]) for i in (0, 8, 16)))
+    assert n_a == n_b == sum(n for _, n in parts)
+    assert a.keys.tolist() == b.keys.tolist() == sorted({int(k) for r, _ in parts for k in r.keys})
+    assert (a.words_total, a.words_removed) == (b.words_total, b.words_removed)
+    assert a.passages == b.passages
+    assert sum(a.passages.values()) == sum(sum(r.passages.values()) for r, _ in parts)
 
 
 def test_tags_do_not_depend_on_the_batch(model, releases):

@@ -134,21 +134,38 @@ def strip(
     return Corpus(frame, corpus.report), (removal, sum(c is not None for c in cleaned))
 
 
-def summary(parts: list[tuple[Removal, int]], plan: Plan) -> dict[str, Any]:
-    """The boilerplate summary of the whole corpus, as one process writes it."""
-    from topics.corpus.boilerplate import BoilerplateSummary, top_examples
+def merge(*parts: tuple[Removal, int]) -> tuple[Removal, int]:
+    """Partitions' parts of the summary added up (reduced in a tree on the workers, so the
+    client receives one part whatever the number of partitions): the distinct units hit, the
+    words and documents, and the :data:`PASSAGES_KEPT` passages removed most often."""
+    from topics.corpus.boilerplate import Removal
 
     passages: dict[str, int] = {}
     for removal, _ in parts:
         for text, n in removal.passages.items():
             passages[text] = passages.get(text, 0) + n
-    keys = np.unique(np.concatenate([r.keys for r, _ in parts])) if parts else []
+    top = sorted(passages.items(), key=lambda kv: -kv[1])[:PASSAGES_KEPT]
+    merged = Removal(
+        keys=np.unique(np.concatenate([r.keys for r, _ in parts])),
+        words_total=sum(r.words_total for r, _ in parts),
+        words_removed=sum(r.words_removed for r, _ in parts),
+        passages=dict(top),
+    )
+    return merged, sum(n for _, n in parts)
+
+
+def summary(part: tuple[Removal, int], plan: Plan) -> dict[str, Any]:
+    """The boilerplate summary of the whole corpus (``part``: every partition's, merged), as
+    one process writes it."""
+    from topics.corpus.boilerplate import BoilerplateSummary, top_examples
+
+    removal, documents = part
     return BoilerplateSummary(
         sender_column=plan.column,
         senders=len(plan.codes),
-        units=len(keys),
-        documents=sum(n for _, n in parts),
-        words_removed=sum(r.words_removed for r, _ in parts),
-        words_total=sum(r.words_total for r, _ in parts),
-        examples=top_examples(passages),
+        units=len(removal.keys),
+        documents=documents,
+        words_removed=removal.words_removed,
+        words_total=removal.words_total,
+        examples=top_examples(removal.passages),
     ).to_dict()

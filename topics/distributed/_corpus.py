@@ -82,4 +82,5 @@ def _strip(
     stripped = submit_each(client, bp.strip, parts, "topics-strip", plan, tables)
     parts = [client.submit(itemgetter(0), s, key=f"topics-stripped-{s.key}") for s in stripped]
     removals = [client.submit(itemgetter(1), s, key=f"topics-removed-{s.key}") for s in stripped]
-    return parts, bp.summary(gather(client, removals, timeout), plan)
+    (removed,) = gather(client, [tree(client, bp.merge, removals, "topics-removed")], timeout)
+    return parts, bp.summary(removed, plan)

@@ -135,6 +135,7 @@ def report_files(
         cutoff = int(sample[-1]) if len(sample) >= term_sample else None
         report(f"tagging and counting {len(parts)} partitions", 0.4)
         counted = submit_each(active, summarize_partition, parts, "topics-count", ref, freq, cutoff)
+        del parts, ids  # a partition is freed on its worker once counted
         (summary,) = gather(active, [tree(active, combine, counted, "topics-combine")], timeout)
     report("writing the report", 0.9)
     manifest = read_manifest(Path(ref[0]), verify=False)

@@ -133,6 +133,7 @@ def tag_files(
             old.unlink()
         report(f"tagging {len(parts)} partitions", 0.3)
         done = submit_each(active, tag_partition, parts, "topics-tag", ref, str(out))
+        del parts  # a partition is freed on its worker once tagged
         rows = sum(gather(active, done, timeout))
     report("tags written", 1.0)
     return Tagged(out=out, files=files, rows=rows, report=account)
