@@ -129,8 +129,7 @@ def strip(
     cleaned, removal = strip_units(texts, codes, plan.thresholds, plan.corpus_threshold, found)
     frame = corpus.frame.copy()
     set_model_texts(frame, cleaned)
-    top = sorted(removal.passages.items(), key=lambda kv: -kv[1])[:PASSAGES_KEPT]
-    removal.passages = dict(top)
+    removal.passages = _most_removed(removal.passages)
     return Corpus(frame, corpus.report), (removal, sum(c is not None for c in cleaned))
 
 
@@ -144,14 +143,18 @@ def merge(*parts: tuple[Removal, int]) -> tuple[Removal, int]:
     for removal, _ in parts:
         for text, n in removal.passages.items():
             passages[text] = passages.get(text, 0) + n
-    top = sorted(passages.items(), key=lambda kv: -kv[1])[:PASSAGES_KEPT]
     merged = Removal(
         keys=np.unique(np.concatenate([r.keys for r, _ in parts])),
         words_total=sum(r.words_total for r, _ in parts),
         words_removed=sum(r.words_removed for r, _ in parts),
-        passages=dict(top),
+        passages=_most_removed(passages),
     )
     return merged, sum(n for _, n in parts)
+
+
+def _most_removed(passages: dict[str, int]) -> dict[str, int]:
+    """The :data:`PASSAGES_KEPT` passages removed most often."""
+    return dict(sorted(passages.items(), key=lambda kv: -kv[1])[:PASSAGES_KEPT])
 
 
 def summary(part: tuple[Removal, int], plan: Plan) -> dict[str, Any]:
