@@ -195,7 +195,16 @@ def current_commit() -> str:
     head = git("rev-parse", "--short=12", "HEAD")
     if not head:
         return "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "topics", "bench")
+    # bench/results is what a run writes: only code changes mark the figures
+    dirty = git(
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        "topics",
+        "bench",
+        ":(exclude)bench/results",
+    )
     return head + ("+changes" if dirty else "")
 
 
