@@ -165,3 +165,24 @@ def test_every_saved_json_has_the_common_header(tmp_path):
     classifier = json.loads((path / "themes/classifier.json").read_text("utf-8"))
     assert classifier["params"]["taxonomy"] is None  # the taxonomy is saved once
     assert "dates" not in json.loads((path / "topic_model/topic_model.json").read_text("utf-8"))
+
+
+def test_a_saved_tfidf_vectorizer_transforms_alike_and_refuses_a_repeated_term(tmp_path):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from topics import _tfidf
+    from topics._io import load_tfidf, save_tfidf
+
+    texts = ["Tariffs on steel imports", "steel exports rose", "chip export controls on steel"]
+    fitted = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
+    save_tfidf(fitted, tmp_path, "v")
+    loaded = load_tfidf(tmp_path, "v")
+    assert loaded.vocabulary_ == fitted.vocabulary_
+    new = ["steel tariffs and chip controls", "nothing known here"]
+    for transform in (TfidfVectorizer.transform, _tfidf.transform):
+        assert (transform(loaded, new) != transform(fitted, new)).nnz == 0
+    saved = json.loads((tmp_path / "v.json").read_text("utf-8"))
+    saved["vocabulary"][1] = saved["vocabulary"][0]
+    (tmp_path / "v.json").write_text(json.dumps(saved), "utf-8")
+    with pytest.raises(ModelFormatError, match=r"v\.json.*duplicate terms"):
+        load_tfidf(tmp_path, "v")

@@ -9,7 +9,9 @@ import sys
 import topics
 from topics.corpus import default_seeds
 
-HEAVY = ("bertopic", "umap", "hdbscan", "numba", "plotly", "pynndescent")
+# pydantic: typer 0.29 imports it for every command (0.5-1 s of a cold start), so
+# pyproject.toml keeps typer below 0.29
+HEAVY = ("bertopic", "umap", "hdbscan", "numba", "plotly", "pynndescent", "pydantic")
 
 
 def test_predict_imports_no_clustering_library(tmp_path):

@@ -162,6 +162,23 @@ def save_tfidf(vectorizer: Any, directory: Path, stem: str) -> None:
     save_arrays(directory / f"{stem}.npz", idf=vectorizer.idf_)
 
 
+def with_vocabulary(vectorizer: Any, terms: list[str]) -> Any:
+    """``vectorizer`` fitted to ``terms`` (column order) as ``fit`` leaves it.
+
+    Faster than passing ``vocabulary=terms``: scikit-learn then rebuilds and copies the
+    term dict in Python on the first ``transform`` (0.4 s for a 10,000-release model's
+    vocabulary, on every load).
+    """
+    vocabulary = dict(zip(terms, range(len(terms)), strict=True))
+    if len(vocabulary) != len(terms):
+        raise ValueError("duplicate terms in the vocabulary")
+    if not vocabulary:
+        raise ValueError("empty vocabulary")
+    vectorizer.vocabulary_ = vocabulary
+    vectorizer.fixed_vocabulary_ = False
+    return vectorizer
+
+
 def load_tfidf(directory: Path, stem: str) -> Any:
     """Rebuild a ``TfidfVectorizer`` written by :func:`save_tfidf` (identical ``transform``)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -172,7 +189,7 @@ def load_tfidf(directory: Path, stem: str) -> Any:
         params = dict(data["params"])
         params["ngram_range"] = tuple(params["ngram_range"])
         params["dtype"] = np.dtype(params["dtype"])
-        vectorizer = TfidfVectorizer(**params, vocabulary=list(data["vocabulary"]))
+        vectorizer = with_vocabulary(TfidfVectorizer(**params), data["vocabulary"])
         vectorizer.idf_ = load_arrays(directory / f"{stem}.npz")["idf"]
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFormatError(

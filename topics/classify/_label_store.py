@@ -84,7 +84,7 @@ def load(cls: type[LabelClassifier], directory: Path) -> LabelClassifier:
     model.vectorizers_ = [
         load_tfidf(directory, f"block-{i}") for i in range(len(model.block_names_))
     ]
-    n_features = sum(len(v.vocabulary) for v in model.vectorizers_)
+    n_features = sum(len(v.vocabulary_) for v in model.vectorizers_)
     n_classes = len(model.classes_)
     shapes = {
         "coef": (n_features, n_classes),

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from topics._io import load_arrays, read_versioned, save_arrays, write_versioned
+from topics._io import load_arrays, read_versioned, save_arrays, with_vocabulary, write_versioned
 from topics.errors import ModelFormatError
 from topics.topic_model._text import TOKEN_PATTERN
 
@@ -96,12 +96,14 @@ def load_model(cls: type, directory: Path) -> Any:
                 shape=tuple(int(s) for s in arrays["ctfidf_shape"]),
             ).todense()
         )
-        model.vectorizer_ = CountVectorizer(
-            stop_words=meta["vectorizer_stop_words"],
-            ngram_range=params["term_ngram_range"],
-            token_pattern=TOKEN_PATTERN,
-            vocabulary=meta["vocabulary"],
-        ).fit([])
+        model.vectorizer_ = with_vocabulary(
+            CountVectorizer(
+                stop_words=meta["vectorizer_stop_words"],
+                ngram_range=params["term_ngram_range"],
+                token_pattern=TOKEN_PATTERN,
+            ),
+            meta["vocabulary"],
+        )
         model.fit_info_ = meta["fit_info"]
         model.topic_terms_ = meta["topic_terms"]
         model.topic_weights_ = meta["topic_weights"]
