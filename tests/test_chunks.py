@@ -32,6 +32,14 @@ TEXTS = st.lists(
 )
 
 
+@pytest.fixture(autouse=True, scope="module")
+def small_batches_through_the_index():
+    """The tests' few texts take the index path too (below ``_tfidf.FEW`` they would not)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_tfidf, "FEW", 0)
+        yield
+
+
 @pytest.fixture(scope="module")
 def seeds() -> list[str]:
     return topics.load_corpus(default_seeds()).texts()

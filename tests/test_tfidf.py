@@ -27,6 +27,14 @@ VECTORIZERS = {
 }
 
 
+@pytest.fixture(autouse=True, scope="module")
+def small_batches_through_the_index():
+    """The tests' few texts take the index path too (below ``_tfidf.FEW`` they would not)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_tfidf, "FEW", 0)
+        yield
+
+
 @pytest.fixture(scope="module")
 def seeds() -> list[str]:
     return topics.load_corpus(default_seeds()).texts()
@@ -65,3 +73,15 @@ def test_vectorizers_it_does_not_cover_use_their_own_transform(seeds):
     for vectorizer in (chars, trigrams, spaces):
         assert not _tfidf.covered(vectorizer)
         assert_same(_tfidf.transform(vectorizer, seeds[10:20]), vectorizer.transform(seeds[10:20]))
+
+
+def test_a_few_texts_are_read_by_the_vectorizer_until_it_has_an_index(seeds, monkeypatch):
+    monkeypatch.setattr(_tfidf, "FEW", 100)
+    vectorizer = VECTORIZERS["tagger"]().fit(seeds)
+    few, many = seeds[:3], (seeds * 5)[:100]
+    assert_same(_tfidf.transform(vectorizer, few), vectorizer.transform(few))
+    assert vectorizer not in _tfidf._INDEXES  # one `topics predict "text"` builds no index
+    assert_same(_tfidf.transform(vectorizer, many), vectorizer.transform(many))
+    assert vectorizer in _tfidf._INDEXES
+    assert _tfidf.indexed(vectorizer, 3)  # built: a few texts use it too
+    assert_same(_tfidf.transform(vectorizer, few), vectorizer.transform(few))

@@ -48,6 +48,10 @@ class _Index(NamedTuple):
 
 
 _INDEXES: weakref.WeakKeyDictionary[Any, _Index] = weakref.WeakKeyDictionary()
+#: Below this many texts a vectorizer without an index transforms them itself: building the
+#: index takes longer (0.3 s for a vocabulary of 100,000 terms) than reading a few texts,
+#: and a single ``topics predict "text"`` would pay it for nothing.
+FEW = 100
 
 
 def covered(vectorizer: Any) -> bool:
@@ -64,6 +68,17 @@ def covered(vectorizer: Any) -> bool:
     )
 
 
+def indexed(vectorizer: Any, n_texts: int) -> bool:
+    """Whether to read ``n_texts`` texts through the vectorizer's index: it is covered, and
+    its index is built already or worth building (:data:`FEW`)."""
+    if not covered(vectorizer):
+        return False
+    built = _INDEXES.get(vectorizer)
+    return n_texts >= FEW or (
+        built is not None and built.vocabulary is getattr(vectorizer, "vocabulary_", None)
+    )
+
+
 def transform(vectorizer: Any, texts: Sequence[str], chunks: Chunks | None = None) -> Any:
     """``vectorizer.transform(texts)``, identical, faster for the vectorizers it covers.
 
@@ -76,7 +91,7 @@ def transform(vectorizer: Any, texts: Sequence[str], chunks: Chunks | None = Non
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if isinstance(texts, str) or not covered(vectorizer):
+    if isinstance(texts, str) or not indexed(vectorizer, len(texts)):
         return vectorizer.transform(texts)
     if isinstance(vectorizer, TfidfVectorizer):
         from sklearn.utils.validation import check_is_fitted

@@ -56,9 +56,9 @@ def known_texts(vectorizers: Iterable[Any], texts: Sequence[str], chunks: Any = 
         from topics import _tfidf
 
         found = np.zeros(len(texts), dtype=bool)
-        for v in [v for v in vectorizers if _tfidf.covered(v)]:
+        for v in [v for v in vectorizers if _tfidf.indexed(v, len(texts))]:
             found |= _tfidf.has_unigram(v, chunks_of(texts, chunks))
-        vectorizers = [v for v in vectorizers if not _tfidf.covered(v)]
+        vectorizers = [v for v in vectorizers if not _tfidf.indexed(v, len(texts))]
         if found.all() or not vectorizers:
             return found
         rest = np.flatnonzero(~found)
