@@ -27,12 +27,8 @@ VECTORIZERS = {
 }
 
 
-@pytest.fixture(autouse=True, scope="module")
-def small_batches_through_the_index():
-    """The tests' few texts take the index path too (below ``_tfidf.FEW`` they would not)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_tfidf, "FEW", 0)
-        yield
+#: The tests' few texts take the index path too (below ``_tfidf.FEW`` they would not).
+pytestmark = pytest.mark.usefixtures("index_for_few_texts")
 
 
 @pytest.fixture(scope="module")

@@ -71,12 +71,14 @@ def covered(vectorizer: Any) -> bool:
 def indexed(vectorizer: Any, n_texts: int) -> bool:
     """Whether to read ``n_texts`` texts through the vectorizer's index: it is covered, and
     its index is built already or worth building (:data:`FEW`)."""
-    if not covered(vectorizer):
-        return False
-    built = _INDEXES.get(vectorizer)
-    return n_texts >= FEW or (
-        built is not None and built.vocabulary is getattr(vectorizer, "vocabulary_", None)
-    )
+    return covered(vectorizer) and (n_texts >= FEW or _built(vectorizer) is not None)
+
+
+def _built(vectorizer: Any) -> _Index | None:
+    """The vectorizer's index, if built for its current vocabulary."""
+    cached = _INDEXES.get(vectorizer)
+    vocabulary = getattr(vectorizer, "vocabulary_", None)
+    return cached if cached is not None and cached.vocabulary is vocabulary else None
 
 
 def transform(vectorizer: Any, texts: Sequence[str], chunks: Chunks | None = None) -> Any:
@@ -102,10 +104,10 @@ def transform(vectorizer: Any, texts: Sequence[str], chunks: Chunks | None = Non
 
 
 def _index(vectorizer: Any) -> _Index:
-    vocabulary = vectorizer.vocabulary_
-    cached = _INDEXES.get(vectorizer)
-    if cached is not None and cached.vocabulary is vocabulary:
+    cached = _built(vectorizer)
+    if cached is not None:
         return cached
+    vocabulary = vectorizer.vocabulary_
     parts: dict[str, int] = {}
     terms = [(term.split(" "), column) for term, column in vocabulary.items()]
     for words, _ in terms:

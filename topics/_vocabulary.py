@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -56,9 +57,10 @@ def known_texts(vectorizers: Iterable[Any], texts: Sequence[str], chunks: Any = 
         from topics import _tfidf
 
         found = np.zeros(len(texts), dtype=bool)
-        for v in [v for v in vectorizers if _tfidf.indexed(v, len(texts))]:
+        fast = [_tfidf.indexed(v, len(texts)) for v in vectorizers]
+        for v in compress(vectorizers, fast):
             found |= _tfidf.has_unigram(v, chunks_of(texts, chunks))
-        vectorizers = [v for v in vectorizers if not _tfidf.indexed(v, len(texts))]
+        vectorizers = [v for v, f in zip(vectorizers, fast, strict=True) if not f]
         if found.all() or not vectorizers:
             return found
         rest = np.flatnonzero(~found)
