@@ -138,3 +138,67 @@ def test_hdbscan_starts_no_worker_processes():
     _, reducer, clusterer, _ = plan(20_000, "auto", None, 0)
     assert clusterer.core_dist_n_jobs == 1
     assert reducer.n_jobs == 1
+
+
+def test_a_large_corpus_is_clustered_on_a_sample_and_the_rest_joins_the_nearest_topic(
+    corpus, monkeypatch
+):
+    from bertopic.dimensionality import BaseDimensionalityReduction
+
+    from topics.topic_model import _model
+
+    texts, truth = corpus
+    seen = {}
+
+    def plan(n, n_topics, min_topic_size, seed):
+        seen.update(n=n, min_topic_size=min_topic_size)
+        return "umap-hdbscan", BaseDimensionalityReduction(), _OutlierClusterer(4, 5), {}
+
+    monkeypatch.setattr(_model, "plan", plan)
+    model = TopicModel(cluster_sample=300, min_topic_size=40).fit(texts)
+    info = model.fit_info_
+    assert seen == {"n": 300, "min_topic_size": 30}  # 40 documents of 400 = 30 of 300
+    assert info["n_clustered"] == 300 and "sample of 300" in info["cluster_rule"]
+    assert info["n_outliers_reassigned"] == 5  # the sample's outliers, not the 100 left out
+    assert model.sizes_.sum() == len(texts) and (model.labels_ >= 0).all()
+    rows = set(_model.sample_rows(len(texts), "auto", 300, 0).tolist())
+    rest = np.array([i for i in range(len(texts)) if i not in rows])
+    emb = model.embedder_.transform([texts[i] for i in rest]).astype(np.float64)
+    d2 = ((emb[:, None, :] - model.centroids_[None]) ** 2).sum(axis=2)
+    np.testing.assert_array_equal(model.labels_[rest], d2.argmin(axis=1))
+    for k in range(4):  # the documents left out of the sample land with their own topic
+        assert len(set(model.labels_[truth == k].tolist())) == 1
+
+
+def test_umap_and_hdbscan_on_a_sample_recover_the_topics(corpus):
+    texts, truth = corpus
+    model = TopicModel(random_state=0, cluster_sample=300).fit(texts)
+    info = model.fit_info_
+    assert info["path"] == "umap-hdbscan" and info["n_clustered"] == 300
+    assert model.n_topics_ == 4
+    for k in range(4):
+        assert len(set(model.labels_[truth == k].tolist())) == 1
+    assert TopicModel(random_state=0, cluster_sample=None).get_params()["cluster_sample"] is None
+
+
+def test_sample_rows_and_their_topic_size():
+    from topics.errors import TrainingError
+    from topics.topic_model._cluster import sample_rows, sampled_min_topic_size
+
+    rows = sample_rows(100_000, "auto", 20_000, 3)
+    assert len(rows) == len(set(rows.tolist())) == 20_000
+    assert (np.diff(rows) > 0).all() and rows[-1] < 100_000
+    np.testing.assert_array_equal(rows, sample_rows(100_000, "auto", 20_000, 3))
+    assert not np.array_equal(rows, sample_rows(100_000, "auto", 20_000, 4))
+    np.testing.assert_array_equal(sample_rows(500, "auto", 20_000, 0), np.arange(500))
+    np.testing.assert_array_equal(sample_rows(50_000, 12, 20_000, 0), np.arange(50_000))
+    np.testing.assert_array_equal(sample_rows(50_000, "auto", None, 0), np.arange(50_000))
+    with pytest.raises(TrainingError, match="cluster_sample"):
+        sample_rows(50_000, "auto", 100, 0)
+    # the default 158 (sqrt(100,000) / 2) for a fifth of the corpus: 32 (a topic is the same share)
+    assert sampled_min_topic_size(100_000, 20_000, None) == 32
+    assert sampled_min_topic_size(30_000, 20_000, None) == 58
+    assert sampled_min_topic_size(1_000_000, 20_000, None) == 10
+    assert sampled_min_topic_size(100_000, 20_000, 50) == 10
+    assert sampled_min_topic_size(100_000, 20_000, 5) == 2
+    assert sampled_min_topic_size(20_000, 20_000, None) is None

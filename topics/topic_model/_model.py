@@ -15,11 +15,14 @@ from topics.progress import Progress, noop
 from topics.topic_model import _represent as rep
 from topics.topic_model import _senders
 from topics.topic_model._cluster import (
+    CLUSTER_SAMPLE,
     SilhouetteClusterer,
     nearest,
     plan,
     relabel,
     run_bertopic,
+    sample_rows,
+    sampled_min_topic_size,
     sq_dist,
 )
 from topics.topic_model._describe import set_topics
@@ -76,6 +79,10 @@ class TopicModel(BaseEstimator):
         Guided topic modelling: BERTopic nudges documents toward these word lists. Not mutated.
     themes : mapping of str to list of str, optional
         ``{theme_id: [phrases]}``; each topic records its closest themes.
+    cluster_sample : int or None
+        With ``n_topics="auto"``, UMAP and HDBSCAN see at most this many documents (a seeded
+        sample; the others join their nearest topic centroid; see
+        :mod:`topics.topic_model._cluster`); ``None`` clusters every document.
     """
 
     def __init__(
@@ -90,6 +97,7 @@ class TopicModel(BaseEstimator):
         representation: str = "coherent",
         seed_topic_list: list[list[str]] | None = None,
         themes: Mapping[str, list[str]] | None = None,
+        cluster_sample: int | None = CLUSTER_SAMPLE,
     ) -> None:
         self.n_topics = n_topics
         self.min_topic_size = min_topic_size
@@ -101,6 +109,7 @@ class TopicModel(BaseEstimator):
         self.representation = representation
         self.seed_topic_list = seed_topic_list
         self.themes = themes
+        self.cluster_sample = cluster_sample
 
     # ------------------------------------------------------------------ fitting
     def fit(
@@ -146,12 +155,17 @@ class TopicModel(BaseEstimator):
             ) from exc
 
         say("Clustering", 0.3)
+        rows = sample_rows(n, self.n_topics, self.cluster_sample, self.random_state)
         path, reducer, clusterer, settings = plan(
-            n, self.n_topics, self.min_topic_size, self.random_state
+            len(rows),
+            self.n_topics,
+            sampled_min_topic_size(n, len(rows), self.min_topic_size),
+            self.random_state,
         )
-        raw = run_bertopic(
-            texts,
-            embeddings,
+        raw = np.full(n, -1, dtype=np.int64)
+        raw[rows] = run_bertopic(
+            [texts[i] for i in rows],
+            embeddings[rows],
             self.embedder_,
             reducer,
             clusterer,
@@ -161,8 +175,8 @@ class TopicModel(BaseEstimator):
             top_n=self.top_n_terms,
         )
         if path == "umap-hdbscan" and len(set(raw.tolist()) - {-1}) < 2:
-            fallback = SilhouetteClusterer(2, 15, random_state=self.random_state).fit(embeddings)
-            raw = fallback.labels_
+            fallback = SilhouetteClusterer(2, 15, random_state=self.random_state)
+            raw[rows] = fallback.fit(embeddings[rows]).labels_
             path = "umap-hdbscan→silhouette-agglomerative"
             settings["silhouettes"] = fallback.silhouettes_
         if isinstance(clusterer, SilhouetteClusterer):
@@ -171,7 +185,8 @@ class TopicModel(BaseEstimator):
             settings["silhouettes"] = {str(k): v for k, v in settings["silhouettes"].items()}
 
         say("Reassigning outliers and describing topics", 0.7)
-        labels, n_outliers = relabel(raw)
+        labels, n_unlabelled = relabel(raw)
+        n_outliers = n_unlabelled - (n - len(rows))
         n_topics = int(labels.max()) + 1
         centroids = np.vstack(
             [embeddings[labels == k].mean(axis=0) for k in range(n_topics)]
@@ -190,6 +205,10 @@ class TopicModel(BaseEstimator):
             "embedding_dimension": int(embeddings.shape[1]),
             "outlier_rule": "nearest topic centroid (squared Euclidean, unit-length embeddings)",
             "n_outliers_reassigned": int(n_outliers),
+            "n_clustered": len(rows),
+            "cluster_rule": "every document"
+            if len(rows) == n
+            else f"a seeded sample of {len(rows)}; the others joined their nearest centroid",
             "prediction_rule": "nearest topic centroid in embedding space; probabilities = "
             f"softmax(-squared distance / {TEMPERATURE})",
             "train_transform_agreement": agreement,
