@@ -296,3 +296,23 @@ def test_cli_train_search_priors_and_info(tmp_path):
     info = runner.invoke(app, ["info", str(out)])
     assert info.exit_code == 0, info.output
     assert "chosen: features" in info.output and "Confusion" in info.output
+
+
+def test_default_budget_tries_characters_on_a_large_corpus():
+    # 20 Newsgroups' shape (11,314 posts of about 1,800 characters, 20 classes, held-out mode):
+    # the default budget leaves room for character n-grams and the whole C grid, searched on a
+    # sample
+    sets = {"feature_sets": list(select.AUTO_FEATURE_SETS), "c_grid": select.C_GRID}
+    single = {"class_weights": select.CLASS_WEIGHTS, "searches": 1, "fits": 2}
+    n, length = 11_314, 1_792
+    plan = select.plan_search(n, n * length, 20, select.default_budget(n, 20), **sets, **single)
+    assert plan.feature_sets == list(select.AUTO_FEATURE_SETS)
+    assert plan.c_grid == list(select.C_GRID)
+    assert select.MIN_SEARCH_DOCUMENTS <= plan.max_resources < n
+    assert plan.estimated_seconds <= plan.budget
+    # a small nested corpus (BBC News' shape: 1,780 documents, 5 classes, 4 searches) keeps
+    # words only: four searches with characters would cost several times its budget
+    nested = {"class_weights": select.CLASS_WEIGHTS, "searches": 4, "fits": 4}
+    n, length = 1_780, 2_264
+    plan = select.plan_search(n, n * length, 5, select.default_budget(n, 5), **sets, **nested)
+    assert plan.feature_sets == ["words"] and plan.max_resources == n

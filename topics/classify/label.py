@@ -77,7 +77,7 @@ class LabelClassifier(BaseEstimator):
         Multi-label columns are scored by micro-F1 and not class-weighted under ``"auto"``:
         their per-class thresholds answer imbalance.
     budget : "auto" or float
-        Seconds the fit may plan to spend (``"auto"``: ``20 + 0.006 · n_documents``, times
+        Seconds the fit may plan to spend (``"auto"``: ``20 + 0.0115 · n_documents``, times
         ``n_classes / 20`` above 20 classes).
     context_columns : sequence of str
         Names of context texts given to ``fit(context=...)`` (e.g. the text before and after):
