@@ -9,7 +9,8 @@ vectorizer's own TF-IDF step) from the texts' whitespace chunks (:mod:`topics._c
 with the other components of a prediction): the pattern runs once per *distinct* chunk (the
 word ids of a chunk are kept for the next batch), the word ids of every token come out of numpy
 indexing, and unigrams and bigrams are found with numpy: each vocabulary term is cut into its
-words once, a bigram is the pair of its words' ids, looked up by binary search.
+words once, a bigram is the pair of its words' ids, looked up in a hash table (a pandas
+``Index`` of the pairs of the vocabulary's bigrams).
 
 It covers word vectorizers of unigrams and bigrams whose tokens cannot hold a space (the token
 patterns of :data:`PATTERNS`); any other vectorizer goes through its own ``transform``.
@@ -41,7 +42,7 @@ class _Index(NamedTuple):
     vocabulary: dict[str, int]  # the vocabulary it was built from
     parts: dict[str, int]  # word → id (-2: a stop word)
     unigram: np.ndarray  # word id → column, -1 where the word is no term of its own
-    pairs: np.ndarray  # sorted keys first * n_words + second of every bigram term
+    pairs: Any  # pandas Index of the keys first * n_words + second of every bigram term
     pair_columns: np.ndarray  # their columns
     n_words: int
     cache: ChunkCache  # chunk → its word ids
@@ -124,16 +125,16 @@ def _index(vectorizer: Any) -> _Index:
             pair_columns.append(column)
     stop = vectorizer.get_stop_words()
     parts.update(dict.fromkeys(stop or (), -2))  # removed before n-grams are formed
-    keys = np.asarray(pairs, dtype=np.int64)
-    order = np.argsort(keys, kind="stable")
+    import pandas as pd
+
     preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
     get = parts.get  # no reference to the vectorizer: the index is kept weakly by it
     index = _Index(
         vocabulary,
         parts,
         unigram,
-        keys[order],
-        np.asarray(pair_columns, np.int64)[order],
+        pd.Index(np.asarray(pairs, dtype=np.int64)),  # unique keys: looked up by hashing
+        np.asarray(pair_columns, np.int64),
         n_words,
         ChunkCache(lambda chunk: map(get, tokenize(preprocess(chunk)), repeat(-1))),
     )
@@ -218,9 +219,8 @@ def _cells(vectorizer: Any, index: _Index, chunks: Chunks, first_row: int):
     if high == 2 and len(index.pairs) and len(words) > 1:
         first, second = words[:-1], words[1:]
         ok = (doc[:-1] == doc[1:]) & (first >= 0) & (second >= 0)
-        keys = first[ok] * index.n_words + second[ok]
-        slot = np.minimum(np.searchsorted(index.pairs, keys), len(index.pairs) - 1)
-        found = index.pairs[slot] == keys
+        slot = index.pairs.get_indexer(first[ok] * index.n_words + second[ok])
+        found = slot >= 0
         rows.append(doc[:-1][ok][found])
         columns.append(index.pair_columns[slot[found]])
     return np.unique(
