@@ -14,7 +14,8 @@ from topics import _chunks, _tfidf, _vocabulary
 from topics.classify.tagger import TOKEN_PATTERN
 from topics.corpus import default_seeds
 from topics.themes import Taxonomy, default_taxonomy
-from topics.themes.match import ThemeMatcher, _salience, sections
+from topics.themes._batch import chunk_stems
+from topics.themes.match import ThemeMatcher, _salience, sections, stems
 
 #: Characters that stress the cut: every kind of whitespace, combining marks, final sigma,
 #: dotted capital I, ligatures and compatibility characters (NFKC/NFKD change them), possessives,
@@ -62,6 +63,55 @@ def test_values_are_the_analysis_of_every_chunk_in_order():
     values, starts = chunks.values(_chunks.ChunkCache(lambda c: [len(c)] * len(c)))
     assert values.tolist() == [2, 2, 1, 1, 3, 3, 3, 2, 2]
     assert chunks.per_text(starts).tolist() == [3, 0, 6]
+
+
+def test_runs_cut_the_values_at_the_breaks_or_give_none():
+    items = ["a", "\n", "\n", "b", "c", "\n"]
+    assert _chunks.runs(items, list(range(6)), 4) == [(0,), (), (3, 4), ()]
+    assert _chunks.runs(items, list(range(6)), 3) is None
+
+
+def test_a_cache_reads_new_chunks_together_and_one_by_one_when_it_cannot():
+    batches, one = [], []
+    together = _chunks.ChunkCache(lambda c: one.append(c) or [c], analyse_many=batches.append)
+    assert together.lookup(["a", "b"]) == [("a",), ("b",)]  # analyse_many gave None
+    assert batches == [["a", "b"]] and one == ["a", "b"]
+    cache = _chunks.ChunkCache(len, analyse_many=lambda cs: [(c.upper(),) for c in cs])
+    assert cache.lookup(["x", "y"]) == [("X",), ("Y",)]
+    assert cache.lookup(["y", "z", "x"]) == [("Y",), ("Z",), ("X",)]
+
+
+#: Chunks (no whitespace) that stress reading many at once: an ODD character or a word each
+#: side of where the break goes, final sigma, combining marks opening a chunk, possessives.
+CHUNKS = st.lists(
+    st.lists(st.sampled_from(WORDS) | st.sampled_from(ODD) | st.text(max_size=3), max_size=6)
+    .map("".join)
+    .map(lambda c: "".join(c.split())),
+    max_size=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(chunks=CHUNKS)
+def test_many_chunks_read_together_are_each_chunk_read_alone(chunks, seeds):
+    chunks += ["ΑΣ", "\u0301a", "Canada's", "TRQs", "", "ÉTÉ", "s", "'", "İx", "ﬁ", "무역을"]
+    vectorizers = [
+        TfidfVectorizer(token_pattern=TOKEN_PATTERN, strip_accents="unicode"),
+        TfidfVectorizer(ngram_range=(1, 2), stop_words="english"),
+        TfidfVectorizer(strip_accents="ascii", lowercase=False),
+    ]
+    for vectorizer in vectorizers:
+        vectorizer.fit([*seeds[:30], " ".join(WORDS), " ".join(ODD)])
+        cache = _tfidf._index(vectorizer).cache
+        assert cache.analyse_many(chunks) == [tuple(cache.analyse(c)) for c in chunks]
+    assert chunk_stems(chunks) == [tuple(stems(c)) for c in chunks]
+    plain = [c for c in chunks if not any("가" <= x <= "힣" for x in c)]
+    assert chunk_stems(plain) == [tuple(stems(c)) for c in plain]
+
+
+def test_a_preprocessor_of_its_own_reads_each_chunk_alone(seeds):
+    vectorizer = TfidfVectorizer(preprocessor=str.upper, lowercase=False).fit(seeds[:10])
+    assert _tfidf._index(vectorizer).cache.analyse_many is None
 
 
 @settings(max_examples=150, deadline=None)

@@ -10,14 +10,18 @@ lead and body of the phrase matcher are runs of chunks too (:mod:`topics.themes.
 :class:`Chunks` cuts a batch of texts once (``str.split``) and numbers the distinct chunks; a
 component analyses each distinct chunk once (:meth:`Chunks.values`, with a cache per component
 that outlives the batch: :class:`ChunkCache`), and the tokens of every text come out of numpy
-indexing: no Python step per word. Hangul texts are the exception: their morphemes depend on
-the whole text (:mod:`topics.language`), so the components analyse those texts whole.
+indexing: no Python step per word. The chunks a component has not seen are analysed together
+where it can (:func:`runs`): joined by a line break (whitespace, so inside no chunk) into one
+string that its normalisation and pattern read in one call each, then cut back at the breaks.
+Hangul texts are the exception: their morphemes depend on the whole text
+(:mod:`topics.language`), so the components analyse those texts whole.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Hashable, Sequence
-from itertools import chain, count
+from itertools import chain, compress, count, pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -26,26 +30,56 @@ import numpy as np
 BLOCK = 2_000
 #: Distinct chunks a component remembers between batches before it starts afresh.
 CACHE_SIZE = 200_000
+#: What joins the chunks a component analyses together (see :func:`runs`).
+BREAK = "\n"
 
 
 class ChunkCache:
-    """What one component made of each chunk it has seen (bounded: cleared when full)."""
+    """What one component made of each chunk it has seen (bounded: cleared when full).
 
-    def __init__(self, analyse: Callable[[str], Sequence[Any]], size: int = CACHE_SIZE) -> None:
+    ``analyse`` analyses one chunk; ``analyse_many``, when given, the chunks not seen yet all
+    at once (a list of tuples, one per chunk, as ``analyse`` would give them; ``None``: it
+    cannot, and ``analyse`` reads them one by one).
+    """
+
+    def __init__(
+        self,
+        analyse: Callable[[str], Sequence[Any]],
+        size: int = CACHE_SIZE,
+        analyse_many: Callable[[list[str]], list[tuple[Any, ...]] | None] | None = None,
+    ) -> None:
         self.analyse = analyse
         self.size = size
+        self.analyse_many = analyse_many
         self.items: dict[str, tuple[Any, ...]] = {}
 
     def lookup(self, chunks: Sequence[str]) -> list[tuple[Any, ...]]:
         """The analysis of each chunk, as a tuple."""
         found = list(map(self.items.get, chunks))
-        missing = [i for i, f in enumerate(found) if f is None]
+        missing = list(compress(count(), map(operator.is_, found, repeat(None))))
         if len(self.items) + len(missing) > self.size:
             self.items.clear()  # only the new chunks count: the ones seen stay while they fit
-        analyse = self.analyse
-        for i in missing:
-            found[i] = self.items[chunks[i]] = tuple(analyse(chunks[i]))
+        new = list(map(chunks.__getitem__, missing))
+        made = self.analyse_many(new) if self.analyse_many is not None and new else None
+        if made is None:
+            made = [tuple(self.analyse(chunk)) for chunk in new]
+        for i, chunk, value in zip(missing, new, made, strict=True):
+            found[i] = self.items[chunk] = value
         return found
+
+
+def runs(items: Sequence[Any], values: Sequence[Any], n: int) -> list[tuple[Any, ...]] | None:
+    """``values`` cut into ``n`` runs where ``items`` (aligned with them) hold :data:`BREAK`.
+
+    ``items``: what a component read in the :data:`BREAK`-joined text of ``n`` chunks (tokens
+    and the breaks, in order); ``values``: what it makes of each item. Gives the values of each
+    chunk's tokens, a tuple per chunk, or ``None`` when ``items`` holds other than ``n - 1``
+    breaks (the component's normalisation added or dropped one: analyse them one by one).
+    """
+    cuts = list(compress(count(), map(BREAK.__eq__, items)))
+    if len(cuts) != n - 1:
+        return None
+    return [tuple(values[a + 1 : b]) for a, b in pairwise([-1, *cuts, len(values)])]
 
 
 class Chunks:

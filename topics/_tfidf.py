@@ -18,14 +18,15 @@ patterns of :data:`PATTERNS`); any other vectorizer goes through its own ``trans
 
 from __future__ import annotations
 
+import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from topics._chunks import BLOCK, ChunkCache, Chunks, chunks_of
+from topics._chunks import BLOCK, BREAK, ChunkCache, Chunks, chunks_of, runs
 
 #: Token patterns whose tokens never hold a space (so a vocabulary term "a b" is a bigram):
 #: scikit-learn's default, and the tagger's and the topic terms' word patterns.
@@ -136,10 +137,41 @@ def _index(vectorizer: Any) -> _Index:
         pd.Index(np.asarray(pairs, dtype=np.int64)),  # unique keys: looked up by hashing
         np.asarray(pair_columns, np.int64),
         n_words,
-        ChunkCache(lambda chunk: map(get, tokenize(preprocess(chunk)), repeat(-1))),
+        ChunkCache(
+            lambda chunk: map(get, tokenize(preprocess(chunk)), repeat(-1)),
+            analyse_many=_word_ids_of_many(vectorizer, get),
+        ),
     )
     _INDEXES[vectorizer] = index
     return index
+
+
+def _word_ids_of_many(vectorizer: Any, get: Callable) -> Callable | None:
+    """The word ids of many chunks read at once (:func:`topics._chunks.runs`): one
+    preprocessing and one pattern call over the chunks joined by line breaks.
+
+    Only for scikit-learn's own preprocessing (lower-casing, accent stripping), which changes a
+    line break into nothing else and reads no character beyond one: a capital sigma is made
+    final by the letters around it, but a line break stops that look (it is neither cased nor
+    case-ignorable), as the end of a chunk does; NFKD decomposes each character alone and
+    reorders combining marks only up to a character of class 0, which a line break is. The
+    covered token patterns match no line break, and their ``\\b`` sees it as the end of the
+    text. ``None`` for any other preprocessing: each chunk is then read alone.
+    """
+    if vectorizer.preprocessor is not None or vectorizer.strip_accents not in (
+        None,
+        "ascii",
+        "unicode",
+    ):
+        return None
+    preprocess = vectorizer.build_preprocessor()
+    find = re.compile(vectorizer.token_pattern + "|" + BREAK).findall  # (?u) stays first
+
+    def analyse_many(chunks: list[str]) -> list[tuple[int, ...]] | None:
+        items = find(preprocess(BREAK.join(chunks)))
+        return runs(items, list(map(get, items, repeat(-1))), len(chunks))
+
+    return analyse_many
 
 
 def _counts(vectorizer: Any, texts: Sequence[str], chunks: Chunks | None = None) -> Any:

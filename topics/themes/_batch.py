@@ -15,13 +15,14 @@ through :meth:`ThemeMatcher.hits`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from topics._chunks import Chunks
+from topics._chunks import BREAK, Chunks, runs
 from topics.language import has_hangul
 from topics.themes._find import first_positions
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 #: The sections of a text, in order.
 SECTIONS = ("title", "lead", "body")
+#: A word of :func:`topics.themes.match.stems`, or a break between chunks.
+_WORD_OR_BREAK = re.compile(r"[^\W_]+|" + BREAK)
 
 
 def theme_hits(
@@ -52,6 +55,33 @@ def theme_hits(
             for phrase in dict.fromkeys(phrases):
                 out[j].append(Hit(phrase, where, phrases.count(phrase)))
     return out
+
+
+def chunk_stems(chunks: list[str]) -> list[tuple[str, ...]] | None:
+    """:func:`~topics.themes.match.stems` of each of many chunks, as tuples, the chunks
+    without Hangul normalised and cut in one go (joined by line breaks:
+    :func:`topics._chunks.runs`).
+
+    The same stems as one chunk at a time: NFKC composes nothing with a line break and
+    reorders combining marks only up to it (class 0); the possessive and acronym patterns and
+    the word pattern match no line break and their ``\\b`` sees it as the end of the text; each
+    word is lower-cased alone. Chunks with Hangul (analysed into morphemes) go one by one.
+    """
+    from topics.themes.match import _ACRONYM_PLURAL, _POSSESSIVE, _stem, stems
+
+    hangul = list(map(has_hangul, chunks))
+    plain = [chunk for chunk, h in zip(chunks, hangul, strict=True) if not h]
+    if not plain:
+        return None
+    text = unicodedata.normalize("NFKC", BREAK.join(plain))
+    words = _WORD_OR_BREAK.findall(_ACRONYM_PLURAL.sub(r"\1", _POSSESSIVE.sub("", text)))
+    found = runs(words, list(map(_stem, map(str.lower, words))), len(plain))
+    if found is None:
+        return None
+    if not any(hangul):
+        return found
+    made = iter(found)
+    return [tuple(stems(c)) if h else next(made) for c, h in zip(chunks, hangul, strict=True)]
 
 
 def section_sizes(text: str, n_chunks: int) -> tuple[int, int]:

@@ -201,7 +201,10 @@ class ThemeMatcher:
         self._rules: dict[bool, tuple[list[_Rules], dict[str, tuple[int, ...]], set[int]]] = {}
         self._min_hits = np.asarray([t.min_hits for t in taxonomy], dtype=np.int64)
         self._min_salience = np.asarray([t.min_salience for t in taxonomy], dtype=float)
-        self.chunk_stems = ChunkCache(stems)  # chunk → its stems, kept between batches
+        from topics.themes._batch import chunk_stems
+
+        # chunk → its stems, kept between batches
+        self.chunk_stems = ChunkCache(stems, analyse_many=chunk_stems)
 
     def _rules_for(self, korean: bool) -> tuple[list[_Rules], dict[str, tuple[int, ...]], set[int]]:
         """Compiled rules for texts of one script (Korean phrases only apply to texts in
