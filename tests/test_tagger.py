@@ -161,3 +161,63 @@ def test_score_leaves_unsure_out_per_theme():
     assert (b["precision"], b["recall"], b["coded"]) == (0.5, 1.0, 2)
     assert result["macro_themes"] == ["a", "b"]
     assert result["macro_f1"] == pytest.approx((2 / 3 + 2 / 3) / 2)
+
+
+def test_fit_rows_below_the_cap_are_every_labelled_release():
+    from topics.classify._self_training import fit_rows
+
+    labels = np.array([1.0, 0.0, np.nan, 0.0, 1.0])
+    rows, y, w, cw = fit_rows(labels, np.arange(5.0), "balanced", seed=0, cap=4)
+    assert rows.tolist() == [0, 1, 3, 4] and y.tolist() == [True, False, False, True]
+    assert w.tolist() == [0.0, 1.0, 3.0, 4.0] and cw == "balanced"
+
+
+@pytest.mark.parametrize("class_weight", ["balanced", None])
+def test_fit_rows_above_the_cap_sample_and_weigh_back(class_weight):
+    from sklearn.utils.class_weight import compute_class_weight
+
+    from topics.classify._self_training import fit_rows
+
+    rng = np.random.default_rng(1)
+    labels = (rng.random(5_000) < 0.04).astype(float)
+    labels[rng.random(5_000) < 0.1] = np.nan  # passing mentions: left out
+    weights = np.where(rng.random(5_000) < 0.05, 3.0, 1.0)  # a few gold releases
+    rows, y, w, cw = fit_rows(labels, weights, class_weight, seed=7, cap=1_000)
+    assert len(rows) == 1_000 and cw is None and np.isfinite(labels[rows]).all()
+    every = np.flatnonzero(np.isfinite(labels))
+    positives = every[labels[every] == 1]
+    assert set(positives) <= set(rows)  # fewer positives than half the cap: all of them
+    # each class weighs what it weighs in a fit on every labelled row
+    full = np.ones(2)
+    if class_weight:
+        full = compute_class_weight(
+            class_weight, classes=np.array([False, True]), y=labels[every] == 1
+        )
+    for c in (False, True):
+        whole = weights[every][(labels[every] == 1) == c].sum() * full[int(c)]
+        assert w[y == c].sum() == pytest.approx(whole, rel=0.05)
+    again = fit_rows(labels, weights, class_weight, seed=7, cap=1_000)
+    assert np.array_equal(again[0], rows) and np.array_equal(again[2], w)
+    assert not np.array_equal(fit_rows(labels, weights, class_weight, seed=8, cap=1_000)[0], rows)
+
+
+def test_a_corpus_above_the_cap_is_fitted_on_samples_and_tags_alike(monkeypatch, fitted):
+    from sklearn.svm import LinearSVC
+
+    from topics.classify import _self_training
+
+    model, texts, _ = fitted
+    seen: list[int] = []
+    fit = LinearSVC.fit
+
+    def spy(self, X, y, sample_weight=None):
+        seen.append(X.shape[0])
+        return fit(self, X, y, sample_weight=sample_weight)
+
+    monkeypatch.setattr(LinearSVC, "fit", spy)
+    monkeypatch.setattr(_self_training, "MAX_FIT_ROWS", 150)
+    capped = ThemeTagger(taxonomy=TAXONOMY, random_state=0).fit(texts)
+    assert seen and max(seen) == 150
+    predicted = capped.predict(texts)
+    assert (predicted == model.predict(texts)).mean() > 0.95
+    assert predicted[np.arange(70, 100), 0].mean() > 0.8  # still learns beyond the phrases

@@ -40,6 +40,7 @@ from topics.classify import _linear
 from topics.classify._base import LinearTextModel, as_texts
 from topics.classify._self_training import (
     expand,
+    fit_rows,
     gold_matrix,
     noisy_or,
     restrict,
@@ -272,21 +273,14 @@ class ThemeTagger(LinearTextModel):
     def _fit_text(self, X: Any, labels: np.ndarray, weights: np.ndarray) -> tuple[Any, Any]:
         from sklearn.svm import LinearSVC
 
-        k = labels.shape[1]
-        coef = np.zeros((X.shape[1], k))
-        intercept = np.full(k, -1.0)
-        for j in range(k):
-            rows = np.flatnonzero(~np.isnan(labels[:, j]))
-            y = labels[rows, j] == 1
-            if not self.text_model_[j] or y.all() or not y.any():
+        k, seed = labels.shape[1], self.random_state
+        coef, intercept = np.zeros((X.shape[1], k)), np.full(k, -1.0)
+        for j in np.flatnonzero(self.text_model_):
+            rows, y, w, cw = fit_rows(labels[:, j], weights[:, j], self.class_weight, seed + j)
+            if y.all() or not y.any():
                 continue
-            svm = LinearSVC(
-                C=self.C,
-                class_weight=self.class_weight,
-                max_iter=5000,
-                random_state=self.random_state,
-            )
-            svm.fit(X[rows], y, sample_weight=weights[rows, j])
+            svm = LinearSVC(C=self.C, class_weight=cw, max_iter=5000, random_state=seed)
+            svm.fit(X[rows], y, sample_weight=w)
             coef[:, j], intercept[j] = svm.coef_[0], svm.intercept_[0]
         return coef, intercept
 
