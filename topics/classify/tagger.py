@@ -56,6 +56,10 @@ if TYPE_CHECKING:
 
 #: Corpora smaller than this get no text model: too little to learn words from.
 MIN_TEXT_DOCUMENTS = 200
+#: Stopping tolerance of the text model's SVMs (scikit-learn's default 1e-4): on 19,325 Senate
+#: releases its dual solver needed up to 717 passes at 1e-4 and 57 at 1e-2, for decisions that
+#: differ by at most 0.004 (correlation 0.9999998); the passes grew with the corpus.
+SVM_TOL = 1e-2
 #: Tokens of the text model: a letter, then letters, digits, hyphens or apostrophes.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w'-]*\b"
 #: Text-model terms shown as evidence per theme.
@@ -279,7 +283,9 @@ class ThemeTagger(LinearTextModel):
             rows, y, w, cw = fit_rows(labels[:, j], weights[:, j], self.class_weight, seed + j)
             if y.all() or not y.any():
                 continue
-            svm = LinearSVC(C=self.C, class_weight=cw, max_iter=5000, random_state=seed)
+            svm = LinearSVC(
+                C=self.C, class_weight=cw, tol=SVM_TOL, max_iter=5000, random_state=seed
+            )
             svm.fit(X[rows], y, sample_weight=w)
             coef[:, j], intercept[j] = svm.coef_[0], svm.intercept_[0]
         return coef, intercept
