@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 #: The sections of a text, in order.
 SECTIONS = ("title", "lead", "body")
-#: A word of :func:`topics.themes.match.stems`, or a break between chunks.
-_WORD_OR_BREAK = re.compile(r"[^\W_]+|" + BREAK)
 
 
 def theme_hits(
@@ -67,14 +65,16 @@ def chunk_stems(chunks: list[str]) -> list[tuple[str, ...]] | None:
     the word pattern match no line break and their ``\\b`` sees it as the end of the text; each
     word is lower-cased alone. Chunks with Hangul (analysed into morphemes) go one by one.
     """
-    from topics.themes.match import _ACRONYM_PLURAL, _POSSESSIVE, _stem, stems
+    from topics.themes.match import _ACRONYM_PLURAL, _POSSESSIVE, _WORD, _stem, stems
 
     hangul = list(map(has_hangul, chunks))
     plain = [chunk for chunk, h in zip(chunks, hangul, strict=True) if not h]
     if not plain:
         return None
     text = unicodedata.normalize("NFKC", BREAK.join(plain))
-    words = _WORD_OR_BREAK.findall(_ACRONYM_PLURAL.sub(r"\1", _POSSESSIVE.sub("", text)))
+    words = re.findall(
+        _WORD.pattern + "|" + BREAK, _ACRONYM_PLURAL.sub(r"\1", _POSSESSIVE.sub("", text))
+    )
     found = runs(words, list(map(_stem, map(str.lower, words))), len(plain))
     if found is None:
         return None
