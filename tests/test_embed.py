@@ -107,3 +107,29 @@ def test_sentence_transformer_round_trip_keeps_the_name(tmp_path):
     again = load_embedder(tmp_path)
     assert isinstance(again, SentenceTransformerEmbedder)
     assert again.get_params() == {"name_or_path": "/models/mini", "batch_size": 8}
+
+
+def test_fit_transform_equals_fit_then_transform():
+    a = LocalEmbedder(random_state=0).fit_transform(TEXTS)
+    b = LocalEmbedder(random_state=0).fit(TEXTS).transform(TEXTS)
+    assert a.dtype == np.float32
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_above_fit_sample_the_vocabulary_comes_from_a_seeded_sample_and_all_are_embedded():
+    texts = TEXTS + [f"zinc{i} smelter{i} quotas" for i in range(8)]
+    emb = LocalEmbedder(fit_sample=20, random_state=0)
+    out = emb.fit_transform(texts)
+    assert out.shape[0] == len(texts)
+    # terms, idf and SVD come from 20 of the texts, drawn with the seed
+    rows = np.sort(np.random.default_rng(0).choice(len(texts), size=20, replace=False))
+    on_sample = LocalEmbedder(fit_sample=None, random_state=0).fit([texts[i] for i in rows])
+    np.testing.assert_array_equal(out, on_sample.transform(texts))
+    again = LocalEmbedder(fit_sample=20, random_state=0).fit_transform(texts)
+    np.testing.assert_array_equal(out, again)
+    np.testing.assert_allclose(out, emb.transform(texts), rtol=0, atol=1e-6)
+
+
+def test_fit_sample_below_three_is_refused():
+    with pytest.raises(TrainingError, match="fit_sample"):
+        LocalEmbedder(fit_sample=2).fit(TEXTS)

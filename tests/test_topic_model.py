@@ -17,6 +17,7 @@ from topics.topic_model import DOMAIN_STOP_WORDS, TopicModel
 from topics.topic_model._text import (
     GENERIC_WORDS,
     PRESS_STOP_WORDS,
+    fit_term_vectorizer,
     generic_terms,
     person_names,
     term_stop_words,
@@ -125,6 +126,28 @@ def test_person_names_spare_countries_and_ordinary_words():
     assert "lithium" not in names  # a theme word
     assert "park" not in names  # "steel park", "chip park": more often lower-case
     assert person_names(["minister park said", ""]) == set()
+
+
+def test_titles_are_found_in_any_case_and_names_in_a_spread_sample(monkeypatch):
+    from topics.topic_model import _text
+
+    texts = ["MINISTER Joly spoke.", "minister Beljaarts met Secretary Raimondo.", "Mr. Smith"]
+    assert {"joly", "beljaarts", "raimondo", "smith"} <= person_names(texts)
+    # Above NAME_SAMPLE texts, names come from evenly spaced ones: first, middle and last here
+    monkeypatch.setattr(_text, "NAME_SAMPLE", 3)
+    corpus = ["Minister Alpha said."] + ["Minister Beta said."] * 3 + ["Minister Gamma said."]
+    corpus[2] = "Minister Delta said."
+    stops = set(term_stop_words("english", corpus))
+    assert {"alpha", "delta", "gamma"} <= stops and "beta" not in stops
+
+
+def test_a_fixed_term_vocabulary_counts_as_the_fitted_one():
+    texts = ["the balance stood at a surplus", "trade balance and trade remedies", "exports rose"]
+    texts = texts * 4
+    vectorizer, doc_terms = fit_term_vectorizer(texts, ["the", "at", "a", "and"], (1, 2), True)
+    terms = list(vectorizer.get_feature_names_out())
+    assert "balance surplus" not in terms and "trade balance" in terms and "trade" not in terms
+    assert (vectorizer.transform(texts) != doc_terms).nnz == 0
 
 
 def test_generic_words_only_inside_bigrams(model):

@@ -202,3 +202,19 @@ def test_sample_rows_and_their_topic_size():
     assert sampled_min_topic_size(100_000, 20_000, 50) == 10
     assert sampled_min_topic_size(100_000, 20_000, 5) == 2
     assert sampled_min_topic_size(20_000, 20_000, None) is None
+
+
+def test_umap_keeps_its_compiled_functions_on_disk():
+    from numba.core.caching import NullCache
+
+    from topics.topic_model._cluster import plan
+
+    plan(1000, "auto", None, 0)
+    import umap.layouts
+    import umap.umap_
+
+    for dispatcher in (
+        umap.umap_.smooth_knn_dist,
+        umap.layouts._nb_optimize_layout_euclidean_single_epoch,
+    ):
+        assert not isinstance(dispatcher._cache, NullCache), dispatcher

@@ -42,6 +42,33 @@ CLUSTER_SAMPLE = 20_000
 CORE_DIST_N_JOBS = 1
 
 
+def keep_umap_compiled() -> None:
+    """Let numba keep UMAP's compiled functions on disk, as it does pynndescent's.
+
+    umap-learn compiles its numba functions in every process (``cache=True`` is on one of
+    them): 20 to 40 s of each training on 2 cores, whatever the corpus size. Caching them is
+    numba's own mechanism (``Dispatcher.enable_caching``, what ``cache=True`` calls): the first
+    training on a machine compiles and writes the cache (in umap's ``__pycache__``, or numba's
+    user cache directory when that is read-only), later ones load it. numba keys every entry
+    on the source file, so an upgraded umap compiles afresh.
+    """
+    import sys
+
+    from numba.core.caching import NullCache
+    from numba.core.registry import CPUDispatcher
+
+    for name, module in list(sys.modules.items()):
+        if name != "umap" and not name.startswith("umap."):
+            continue
+        for value in list(vars(module).values()):
+            if (
+                isinstance(value, CPUDispatcher)
+                and isinstance(value._cache, NullCache)
+                and value.py_func.__module__ == name
+            ):
+                value.enable_caching()
+
+
 def default_min_topic_size(n_documents: int) -> int:
     """HDBSCAN's ``min_cluster_size``: ``sqrt(n) / 2``, at least 10."""
     return int(max(10, round(np.sqrt(n_documents) / 2)))
@@ -179,6 +206,8 @@ def plan(
         )
     from hdbscan import HDBSCAN
     from umap import UMAP
+
+    keep_umap_compiled()
 
     neighbors = int(min(15, n_documents - 1))
     settings = {

@@ -132,9 +132,10 @@ class TopicModel(BaseEstimator):
         say("Embedding documents", 0.05)
         stops = stop_word_list(self.stop_words)
         self.embedder_, prefit = make_embedder(self.embedder, self.random_state, stops)
-        if not prefit:
-            self.embedder_.fit(texts)
-        embeddings = self.embedder_.transform(texts)
+        if prefit:
+            embeddings = self.embedder_.transform(texts)
+        else:
+            embeddings = self.embedder_.fit_transform(texts)
 
         say("Building the term vocabulary", 0.2)
         term_texts = _term_texts(texts)
