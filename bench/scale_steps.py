@@ -77,6 +77,7 @@ def train(corpus: Path, model_dir: Path) -> dict[str, Any]:
     import topics
 
     frame = topics.load_corpus(corpus)
+    umap_cached = umap_cache_entries() > 1  # umap-learn ships one function cached
     marks: list[tuple[str, str, float, float]] = []
 
     def note(message: str, fraction: float | None = None) -> None:
@@ -108,7 +109,18 @@ def train(corpus: Path, model_dir: Path) -> dict[str, Any]:
         "steps": steps,
         "parts": parts,
         "documents": model.manifest["corpus"]["documents"],
+        "umap_cached": umap_cached,
     }
+
+
+def umap_cache_entries() -> int:
+    """numba cache indexes beside umap-learn's modules (found without importing umap)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("umap")
+    if spec is None or spec.origin is None:
+        return 0
+    return len(list((Path(spec.origin).parent / "__pycache__").glob("*.nbi")))
 
 
 #: Sub-step messages of :func:`topics.train` → the part of the step they open.

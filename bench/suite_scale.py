@@ -157,7 +157,12 @@ def _size_rows(r: dict[str, Any], label: str, repeats: int, last: bool) -> list[
             note="steps: "
             + ", ".join(f"{k} {v:.0f} s" for k, v in r["train"]["steps"].items())
             + f"; CPU {r['train']['cpu_seconds']:.0f} s: "
-            + ", ".join(f"{k} {cpu:.0f} s" for k, (_, cpu) in r["train"]["parts"].items()),
+            + ", ".join(f"{k} {cpu:.0f} s" for k, (_, cpu) in r["train"]["parts"].items())
+            + (
+                "; UMAP's compiled functions loaded from numba's cache"
+                if r["train"].get("umap_cached")
+                else "; UMAP's functions compiled in this run (no numba cache yet)"
+            ),
             headline=last,
         ),
         make_row(
