@@ -130,7 +130,7 @@ _PARTS = {
     "fitting the final text model": "final text model",
     "Embedding documents": "embedding",
     "Building the term vocabulary": "term vocabulary",
-    "Clustering": "clustering (UMAP, HDBSCAN, c-TF-IDF)",
+    "Clustering": "clustering (UMAP, HDBSCAN)",
     "Reassigning outliers and describing topics": "describing topics",
     "Topic model fitted": "topic themes",
 }

@@ -89,6 +89,6 @@ def test_train_parts_name_the_sub_steps():
         "themes",
         "themes: rules",
         "themes: text model folds",
-        "topic model: clustering (UMAP, HDBSCAN, c-TF-IDF)",
+        "topic model: clustering (UMAP, HDBSCAN)",
         "topic model",
     ]

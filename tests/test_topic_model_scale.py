@@ -218,3 +218,38 @@ def test_umap_keeps_its_compiled_functions_on_disk():
         umap.layouts._nb_optimize_layout_euclidean_single_epoch,
     ):
         assert not isinstance(dispatcher._cache, NullCache), dispatcher
+
+
+@pytest.mark.parametrize("seeds", [None, [[_word(0), _word(1)], [_word(200), _word(201)]]])
+def test_bertopic_gives_the_same_topics_without_reading_the_texts_for_its_words(corpus, seeds):
+    from bertopic import BERTopic
+    from bertopic.backend import BaseEmbedder
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from sklearn.cluster import KMeans
+
+    from topics.embed import LocalEmbedder
+    from topics.topic_model._cluster import run_bertopic
+
+    texts, _ = corpus
+    embedder = LocalEmbedder(random_state=0)
+    embeddings = embedder.fit_transform(texts)
+
+    def kmeans():
+        return KMeans(5, n_init=1, random_state=0)
+
+    class Backend(BaseEmbedder):
+        def embed(self, documents, verbose=False):
+            return embedder.transform(list(documents))
+
+    ours = run_bertopic(
+        texts, embeddings, embedder, BaseDimensionalityReduction(), kmeans(), seed_topic_list=seeds
+    )
+    plain = BERTopic(  # its own CountVectorizer reads every text for the topic words
+        embedding_model=Backend(),
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=kmeans(),
+        seed_topic_list=seeds,
+    )
+    expected, _ = plain.fit_transform(list(texts), embeddings=embeddings.copy())
+    np.testing.assert_array_equal(ours, expected)
+    assert len(set(ours.tolist())) == 5

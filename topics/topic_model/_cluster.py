@@ -259,27 +259,33 @@ def nearest(x: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     return np.argmin(sq_dist(x, centroids), axis=1).astype(np.int64)
 
 
+def _no_words(document: str) -> tuple[str, ...]:
+    """BERTopic's analyzer: two constant tokens (its c-TF-IDF needs two terms at least)."""
+    return ("x", "y")
+
+
 def run_bertopic(
     texts: list[str],
     embeddings: np.ndarray,
     embedder: Any,
     reducer: Any,
     clusterer: Any,
-    stops: list[str] | None,
     *,
-    ngram_range: tuple[int, int],
     seed_topic_list: list[list[str]] | None,
-    top_n: int,
 ) -> np.ndarray:
-    """BERTopic's clustering of ``embeddings`` with ``reducer`` and ``clusterer``: raw topic ids."""
+    """BERTopic's clustering of ``embeddings`` with ``reducer`` and ``clusterer``: raw topic ids.
+
+    Its topic words are not used (the topics' terms come from the term vocabulary, see
+    :mod:`topics.topic_model._represent`), so its c-TF-IDF reads no text: a vectorizer that
+    gives every document the same two tokens. Tokenising the texts again for it took 14 s of
+    every 5,000 Senate releases clustered; the topic ids are the same.
+    """
     import copy
 
     from bertopic import BERTopic
     from bertopic.backend import BaseEmbedder
     from bertopic.vectorizers import ClassTfidfTransformer
     from sklearn.feature_extraction.text import CountVectorizer
-
-    from topics.topic_model._text import TOKEN_PATTERN
 
     class _Backend(BaseEmbedder):
         def embed(self, documents, verbose=False):
@@ -289,12 +295,9 @@ def run_bertopic(
         embedding_model=_Backend(),
         umap_model=reducer,
         hdbscan_model=clusterer,
-        vectorizer_model=CountVectorizer(
-            stop_words=stops, ngram_range=ngram_range, token_pattern=TOKEN_PATTERN
-        ),
+        vectorizer_model=CountVectorizer(analyzer=_no_words),
         ctfidf_model=ClassTfidfTransformer(),
         seed_topic_list=copy.deepcopy(seed_topic_list),
-        top_n_words=top_n,
         calculate_probabilities=False,
         verbose=False,
     )

@@ -170,10 +170,7 @@ class TopicModel(BaseEstimator):
             self.embedder_,
             reducer,
             clusterer,
-            stops,
-            ngram_range=tuple(self.term_ngram_range),
             seed_topic_list=self.seed_topic_list,
-            top_n=self.top_n_terms,
         )
         if path == "umap-hdbscan" and len(set(raw.tolist()) - {-1}) < 2:
             fallback = SilhouetteClusterer(2, 15, random_state=self.random_state)
