@@ -133,8 +133,8 @@ def test_titles_are_found_in_any_case_and_names_in_a_spread_sample(monkeypatch):
 
     texts = ["MINISTER Joly spoke.", "minister Beljaarts met Secretary Raimondo.", "Mr. Smith"]
     assert {"joly", "beljaarts", "raimondo", "smith"} <= person_names(texts)
-    # Above NAME_SAMPLE texts, names come from evenly spaced ones: first, middle and last here
-    monkeypatch.setattr(_text, "NAME_SAMPLE", 3)
+    # Above TERM_SAMPLE texts, names come from evenly spaced ones: first, middle and last here
+    monkeypatch.setattr(_text, "TERM_SAMPLE", 3)
     corpus = ["Minister Alpha said."] + ["Minister Beta said."] * 3 + ["Minister Gamma said."]
     corpus[2] = "Minister Delta said."
     stops = set(term_stop_words("english", corpus))
@@ -148,6 +148,20 @@ def test_a_fixed_term_vocabulary_counts_as_the_fitted_one():
     terms = list(vectorizer.get_feature_names_out())
     assert "balance surplus" not in terms and "trade balance" in terms and "trade" not in terms
     assert (vectorizer.transform(texts) != doc_terms).nnz == 0
+
+
+def test_above_term_sample_terms_come_from_spread_texts_and_every_text_is_counted(monkeypatch):
+    from topics.topic_model import _text
+
+    texts = [f"steel tariffs rose {w}" for w in ("alpha", "beta", "gamma", "delta")] * 3
+    texts += ["lithium quotas lithium quotas"] * 2  # the last two: one of them in the sample
+    monkeypatch.setattr(_text, "TERM_SAMPLE", 4)
+    assert _text.spread(texts, 4) == [texts[0], texts[4], texts[8], texts[13]]  # alpha x3
+    vectorizer, doc_terms = fit_term_vectorizer(texts, None, (1, 2), False)
+    assert doc_terms.shape[0] == len(texts)
+    assert (vectorizer.transform(texts) != doc_terms).nnz == 0
+    terms = set(vectorizer.get_feature_names_out())
+    assert {"lithium quotas", "alpha"} <= terms and not {"beta", "gamma"} & terms
 
 
 def test_generic_words_only_inside_bigrams(model):
@@ -435,3 +449,17 @@ def test_empty_documents_are_outliers_reassigned_not_a_crash(seeds):
     assert model.sizes_.sum() == 14
     ids, _ = model.transform([*texts[:12], "", "   "])
     np.testing.assert_array_equal(ids, model.labels_)
+
+
+def test_fit_info_says_what_was_fitted_on_a_sample():
+    from topics.embed import LocalEmbedder
+    from topics.topic_model._text import TERM_SAMPLE, sample_rules
+
+    small = sample_rules(LocalEmbedder(fit_sample=50), 40, prefit=False)
+    assert small == {"embedding_rule": "every document", "term_rule": "every document"}
+    large = sample_rules(LocalEmbedder(fit_sample=50), TERM_SAMPLE + 1, prefit=False)
+    assert "seeded sample of 50" in large["embedding_rule"]
+    assert f"{TERM_SAMPLE} evenly spaced" in large["term_rule"]
+    assert (
+        sample_rules(LocalEmbedder(), 10, prefit=True)["embedding_rule"] == "given already fitted"
+    )

@@ -31,6 +31,7 @@ from topics.topic_model._text import (
     as_texts,
     fit_term_vectorizer,
     make_embedder,
+    sample_rules,
     stop_word_list,
     term_stop_words,
     theme_words,
@@ -207,6 +208,7 @@ class TopicModel(BaseEstimator):
             "cluster_rule": "every document"
             if len(rows) == n
             else f"a seeded sample of {len(rows)}; the others joined their nearest centroid",
+            **sample_rules(self.embedder_, n, prefit),
             "prediction_rule": "nearest topic centroid in embedding space; probabilities = "
             f"softmax(-squared distance / {TEMPERATURE})",
             "train_transform_agreement": agreement,

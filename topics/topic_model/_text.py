@@ -127,9 +127,12 @@ _WORD = re.compile(r"\b[^\W\d_]+\b")
 _FREE_WORD = re.compile(r"(?<![\w-])[^\W\d_]+\b")
 
 
-#: Texts :func:`term_stop_words` looks for personal names in at most (a name repeated enough to
-#: become a topic term is used in many of them); 0.8 ms a Senate release.
-NAME_SAMPLE = 20_000
+#: Texts the topic terms are chosen in at most (evenly spaced through a larger corpus): the
+#: personal names of :func:`term_stop_words` (0.8 ms a Senate release) and the vocabulary of
+#: :func:`fit_term_vectorizer` (2 ms: every unigram and bigram looked up, twice), where
+#: ``min_df`` then counts in the sample. A term frequent enough to describe a topic is in
+#: many of them; every text is still counted.
+TERM_SAMPLE = 20_000
 
 
 def stop_word_list(stop_words: str | Iterable[str] | None) -> list[str] | None:
@@ -161,15 +164,13 @@ def term_stop_words(
     and, for ``"english+domain"``, :data:`PRESS_STOP_WORDS`.
 
     ``protected`` words (e.g. the words of theme phrases) are never treated as names. Names are
-    looked for in at most :data:`NAME_SAMPLE` texts, evenly spaced through a larger corpus.
+    looked for in at most :data:`TERM_SAMPLE` texts, evenly spaced through a larger corpus.
     ``stop_words=None`` removes nothing.
     """
     stops = stop_word_list(stop_words)
     if stops is None:
         return None
-    if len(texts) > NAME_SAMPLE:
-        texts = [texts[i] for i in np.linspace(0, len(texts) - 1, NAME_SAMPLE).astype(int)]
-    extra = person_names(texts, protected)
+    extra = person_names(spread(texts, TERM_SAMPLE), protected)
     if stop_words == "english+domain":
         extra |= PRESS_STOP_WORDS
     return sorted(set(stops) | extra)
@@ -273,7 +274,9 @@ def fit_term_vectorizer(
     n-grams must occur as adjacent words somewhere in the texts: scikit-learn forms them after
     removing stop words, which joins words across a gap ("the balance stood at a surplus" gives
     "balance surplus"). With ``drop_generic``, terms made of :data:`GENERIC_WORDS` only are left
-    out too. When terms are left out, the returned vectorizer has a fixed vocabulary.
+    out too. When terms are left out, the returned vectorizer has a fixed vocabulary. Above
+    :data:`TERM_SAMPLE` texts, the terms are chosen in that many evenly spaced ones, and every
+    text is counted.
 
     Returns
     -------
@@ -285,20 +288,33 @@ def fit_term_vectorizer(
     ValueError
         No term is left ("empty vocabulary").
     """
-    vectorizer = make_vectorizer(len(texts), stop_words, ngram_range)
-    doc_terms = vectorizer.fit_transform(texts)
+    sample = spread(texts, TERM_SAMPLE)
+    vectorizer = make_vectorizer(len(sample), stop_words, ngram_range)
+    doc_terms = vectorizer.fit_transform(sample)
     vocab = vectorizer.get_feature_names_out()
     drop = generic_terms(vocab) if drop_generic else np.zeros(len(vocab), dtype=bool)
-    drop |= ~_adjacent(vocab, texts, ngram_range)
-    if not drop.any():
-        return forget_dropped_terms(vectorizer), doc_terms
-    keep = np.flatnonzero(~drop)
-    if len(keep) == 0:
-        raise ValueError("empty vocabulary: every term is a generic word")
-    # A fixed vocabulary is all the fit reads (min_df and max_df do not apply): one text will do.
-    fixed = make_vectorizer(len(texts), stop_words, ngram_range, vocabulary=vocab[keep])
-    fixed.fit(texts[:1])
-    return forget_dropped_terms(fixed), doc_terms.tocsc()[:, keep].tocsr()
+    drop |= ~_adjacent(vocab, sample, ngram_range)
+    if drop.any():
+        keep = np.flatnonzero(~drop)
+        if len(keep) == 0:
+            raise ValueError("empty vocabulary: every term is a generic word")
+        # A fixed vocabulary is all the fit reads (min_df and max_df do not apply): one text.
+        vectorizer = make_vectorizer(len(sample), stop_words, ngram_range, vocabulary=vocab[keep])
+        vectorizer.fit(sample[:1])
+        doc_terms = doc_terms.tocsc()[:, keep].tocsr()
+    vectorizer = forget_dropped_terms(vectorizer)
+    if len(sample) < len(texts):
+        from topics import _tfidf
+
+        doc_terms = _tfidf.transform(vectorizer, list(texts))
+    return vectorizer, doc_terms
+
+
+def spread(texts: Sequence[str], k: int) -> list[str]:
+    """At most ``k`` of ``texts``, evenly spaced (first and last included); all if fewer."""
+    if len(texts) <= k:
+        return list(texts)
+    return [texts[i] for i in np.linspace(0, len(texts) - 1, k).astype(int)]
 
 
 def _phrase_breaks(texts: Sequence[str]) -> list[str]:
@@ -350,6 +366,23 @@ def make_embedder(
     if isinstance(embedder, LocalEmbedder) and hasattr(embedder, "pipeline_"):
         return copy.deepcopy(embedder), True
     return clone(embedder), False
+
+
+def sample_rules(embedder: Any, n_documents: int, prefit: bool) -> dict[str, str]:
+    """What the embedding and the topic terms were fitted on, for a model's ``fit_info_``."""
+    sample = getattr(embedder, "fit_sample", None)
+    if prefit:
+        embedding = "given already fitted"
+    elif sample is not None and n_documents > sample:
+        embedding = f"TF-IDF and SVD fitted on a seeded sample of {sample}; all embedded"
+    else:
+        embedding = "every document"
+    terms = (
+        "every document"
+        if n_documents <= TERM_SAMPLE
+        else f"terms and names chosen in {TERM_SAMPLE} evenly spaced documents; all counted"
+    )
+    return {"embedding_rule": embedding, "term_rule": terms}
 
 
 def theme_words(themes: Mapping[str, list[str]] | None) -> list[str]:
