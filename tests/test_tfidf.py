@@ -81,3 +81,22 @@ def test_a_few_texts_are_read_by_the_vectorizer_until_it_has_an_index(seeds, mon
     assert vectorizer in _tfidf._INDEXES
     assert _tfidf.indexed(vectorizer, 3)  # built: a few texts use it too
     assert_same(_tfidf.transform(vectorizer, few), vectorizer.transform(few))
+
+
+def test_spread_keeps_the_ends_and_an_even_spacing():
+    texts = [str(i) for i in range(10)]
+    assert _tfidf.spread(texts, 4) == ["0", "3", "6", "9"]
+    assert _tfidf.spread(texts, 20) == texts
+
+
+def test_a_vectorizer_fitted_on_spread_texts_transforms_every_text(seeds):
+    from topics.classify import _linear
+
+    texts = [t for t in seeds for _ in range(8)]  # 8 copies each: above FEW, as a corpus is
+    vectorizer = TfidfVectorizer(token_pattern=TAGGER_PATTERN, ngram_range=(1, 2))
+    X = _linear.vectorize(vectorizer, texts, fit_at_most=len(texts) // 8)
+    assert X.shape[0] == len(texts)
+    sample = _tfidf.spread(texts, len(texts) // 8)
+    alone = TfidfVectorizer(token_pattern=TAGGER_PATTERN, ngram_range=(1, 2)).fit(sample)
+    assert vectorizer.vocabulary_ == alone.vocabulary_
+    np.testing.assert_allclose(X.toarray(), alone.transform(texts).toarray(), atol=1e-12)

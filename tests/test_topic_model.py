@@ -151,12 +151,13 @@ def test_a_fixed_term_vocabulary_counts_as_the_fitted_one():
 
 
 def test_above_term_sample_terms_come_from_spread_texts_and_every_text_is_counted(monkeypatch):
+    from topics import _tfidf
     from topics.topic_model import _text
 
     texts = [f"steel tariffs rose {w}" for w in ("alpha", "beta", "gamma", "delta")] * 3
     texts += ["lithium quotas lithium quotas"] * 2  # the last two: one of them in the sample
     monkeypatch.setattr(_text, "TERM_SAMPLE", 4)
-    assert _text.spread(texts, 4) == [texts[0], texts[4], texts[8], texts[13]]  # alpha x3
+    assert _tfidf.spread(texts, 4) == [texts[0], texts[4], texts[8], texts[13]]  # alpha x3
     vectorizer, doc_terms = fit_term_vectorizer(texts, None, (1, 2), False)
     assert doc_terms.shape[0] == len(texts)
     assert (vectorizer.transform(texts) != doc_terms).nnz == 0

@@ -56,6 +56,17 @@ _INDEXES: weakref.WeakKeyDictionary[Any, _Index] = weakref.WeakKeyDictionary()
 FEW = 100
 
 
+def spread(texts: Sequence[str], k: int) -> list[str]:
+    """At most ``k`` of ``texts``, evenly spaced (first and last included); all if fewer.
+
+    What a vocabulary is fitted on in a large corpus (every text then goes through
+    :func:`transform`): the corpus's order (dates, senders) is covered evenly, with no seed.
+    """
+    if len(texts) <= k:
+        return list(texts)
+    return [texts[i] for i in np.linspace(0, len(texts) - 1, k).astype(int)]
+
+
 def covered(vectorizer: Any) -> bool:
     """Whether :func:`transform` computes this vectorizer's matrix itself."""
     from sklearn.feature_extraction.text import CountVectorizer

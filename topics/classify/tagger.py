@@ -267,7 +267,7 @@ class ThemeTagger(LinearTextModel):
         vectorizer = _linear.make_vectorizer(params, len(texts))
         # words only: numbers and dates (a title's year, a release's date) are not themes
         vectorizer.set_params(stop_words="english", token_pattern=TOKEN_PATTERN)
-        X = _linear.vectorize(vectorizer, texts)
+        X = _linear.vectorize(vectorizer, texts, _linear.FIT_AT_MOST)
         keep = phrase_masker(self.taxonomy_).keep(vectorizer.get_feature_names_out())
         self.vectorizer_ = restrict(vectorizer, keep)
         from sklearn.preprocessing import normalize

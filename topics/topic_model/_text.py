@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from topics import _tfidf
 from topics._io import forget_dropped_terms
 from topics.language import PHRASE_BREAK, detect_language
 
@@ -170,7 +171,7 @@ def term_stop_words(
     stops = stop_word_list(stop_words)
     if stops is None:
         return None
-    extra = person_names(spread(texts, TERM_SAMPLE), protected)
+    extra = person_names(_tfidf.spread(texts, TERM_SAMPLE), protected)
     if stop_words == "english+domain":
         extra |= PRESS_STOP_WORDS
     return sorted(set(stops) | extra)
@@ -288,7 +289,7 @@ def fit_term_vectorizer(
     ValueError
         No term is left ("empty vocabulary").
     """
-    sample = spread(texts, TERM_SAMPLE)
+    sample = _tfidf.spread(texts, TERM_SAMPLE)
     vectorizer = make_vectorizer(len(sample), stop_words, ngram_range)
     doc_terms = vectorizer.fit_transform(sample)
     vocab = vectorizer.get_feature_names_out()
@@ -304,17 +305,8 @@ def fit_term_vectorizer(
         doc_terms = doc_terms.tocsc()[:, keep].tocsr()
     vectorizer = forget_dropped_terms(vectorizer)
     if len(sample) < len(texts):
-        from topics import _tfidf
-
         doc_terms = _tfidf.transform(vectorizer, list(texts))
     return vectorizer, doc_terms
-
-
-def spread(texts: Sequence[str], k: int) -> list[str]:
-    """At most ``k`` of ``texts``, evenly spaced (first and last included); all if fewer."""
-    if len(texts) <= k:
-        return list(texts)
-    return [texts[i] for i in np.linspace(0, len(texts) - 1, k).astype(int)]
 
 
 def _phrase_breaks(texts: Sequence[str]) -> list[str]:
