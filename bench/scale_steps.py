@@ -154,6 +154,8 @@ def _step_name(message: str) -> str | None:
         return "labels"
     if message == "fitting the topic model":
         return "topic model"
+    if message == "tagging the training releases":
+        return "tagging"
     if message in ("done", "saving the model"):
         return "done"
     return None

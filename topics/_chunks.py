@@ -106,11 +106,12 @@ class Chunks:
         lengths = np.fromiter(map(len, split), np.int64, len(split))
         self.bounds = np.zeros(len(split) + 1, np.int64)
         np.cumsum(lengths, out=self.bounds[1:])
-        number = dict(zip(dict.fromkeys(chain.from_iterable(split)), count(), strict=False))
-        self.distinct = list(number)
-        self.ids = np.fromiter(
-            map(number.__getitem__, chain.from_iterable(split)), np.int64, int(self.bounds[-1])
-        )
+        import pandas as pd
+
+        # numbered in order of first occurrence (a hash table in C, not a dict per chunk)
+        codes, distinct = pd.factorize(np.array(list(chain.from_iterable(split)), dtype=object))
+        self.distinct = distinct.tolist()
+        self.ids = np.asarray(codes, dtype=np.int64)
         self._memo: dict[Hashable, Any] = {}
 
     def __len__(self) -> int:

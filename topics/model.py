@@ -185,9 +185,33 @@ class Model:
         )
 
     def _tag(self, texts: list[str]) -> tuple[Any, Any, Any, Any]:
-        """Themes (decided, probabilities), topic numbers and unknown texts, from one cut of
-        the texts into chunks shared by every component (:mod:`topics._chunks`), a block of
-        texts at a time."""
+        """Themes (decided, probabilities), topic numbers and unknown texts.
+
+        A text the model was trained on is answered from the tags stored with its releases
+        (``Releases.tags``, computed at training by the same components); the others by
+        :meth:`_tag_new`. A report on the training corpus therefore tags nothing again.
+        """
+        import numpy as np
+
+        from topics.releases import TAG_ARRAYS, training_rows
+
+        rows = training_rows(self.releases, texts)
+        if rows is None or (rows < 0).all():
+            return self._tag_new(texts)
+        stored = [self.releases.tags[name][np.maximum(rows, 0)] for name in TAG_ARRAYS]
+        new = np.flatnonzero(rows < 0)
+        if len(new):
+            fresh = self._tag_new([texts[i] for i in new])
+            for array, values in zip(stored, fresh, strict=True):
+                if values is not None:
+                    array[new] = values
+        decided, proba, topic_ids, unknown = stored
+        topic_ids = None if self.topic_model is None else topic_ids.astype(np.int64)
+        return decided.astype(bool), proba, topic_ids, unknown.astype(bool)
+
+    def _tag_new(self, texts: list[str]) -> tuple[Any, Any, Any, Any]:
+        """:meth:`_tag` computed: from one cut of the texts into chunks shared by every
+        component (:mod:`topics._chunks`), a block of texts at a time."""
         import numpy as np
 
         from topics._chunks import BLOCK, Chunks

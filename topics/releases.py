@@ -8,14 +8,17 @@ column per label classifier (its training label, JSON-encoded) and one ``context
 column per context column of the label classifiers. Written as Parquet (zstd) with a JSON
 header; nothing in it runs code on load. The topic model's embeddings of these releases are
 kept beside the table (``embeddings.npz``, float32), so that an update need not embed them
-again.
+again; and what the model predicts for each of them (``tags.npz``, see :data:`TAG_ARRAYS`), so
+that a report on the corpus a model was trained on need not tag it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,17 +35,26 @@ SCHEMA_VERSION = 1
 GOLD_PREFIX = "gold:"
 LABEL_PREFIX = "label:"
 CONTEXT_PREFIX = "context:"
+#: The arrays of ``Releases.tags``: ``Model._tag``'s answer for each training release (theme
+#: decisions and probabilities, topic number before stable ids, unknown).
+TAG_ARRAYS = ("decided", "proba", "topic_number", "unknown")
 
 
 @dataclass(frozen=True)
 class Releases:
-    """A model's training releases: the table, and their embeddings (or None)."""
+    """A model's training releases: the table, their embeddings and their tags (or None)."""
 
     table: pd.DataFrame
     embeddings: np.ndarray | None = None
+    tags: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.table)
+
+    @cached_property
+    def text_rows(self) -> dict[bytes, int]:
+        """Digest of each release's text → its row (computed once)."""
+        return {_digest(t): i for i, t in enumerate(self.table["text"])}
 
 
 def release_table(
@@ -81,6 +93,19 @@ def release_table(
     return Releases(frame, None if embeddings is None else np.asarray(embeddings, np.float32))
 
 
+def training_rows(releases: Releases | None, texts: Sequence[str]) -> np.ndarray | None:
+    """Row of each text among the training releases (``-1``: not one of them), or ``None``
+    when there are no stored tags. Texts are matched exactly (by a 128-bit digest)."""
+    if releases is None or releases.tags is None:
+        return None
+    rows = releases.text_rows
+    return np.fromiter((rows.get(_digest(t), -1) for t in texts), np.int64, len(texts))
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def gold_of(table: pd.DataFrame) -> pd.DataFrame:
     """The gold codes of a release table (1 / 0 / NaN), indexed by release id, theme columns."""
     cols = [c for c in table.columns if c.startswith(GOLD_PREFIX)]
@@ -113,6 +138,8 @@ def save_releases(releases: Releases, directory: Path) -> None:
     table, embeddings = releases.table, releases.embeddings
     if embeddings is not None:
         save_arrays(directory / "embeddings.npz", embeddings=embeddings)
+    if releases.tags is not None:
+        save_arrays(directory / "tags.npz", **releases.tags)
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     pq.write_table(arrow, directory / "releases.parquet", compression="zstd")
     write_versioned(
@@ -151,7 +178,15 @@ def load_releases(directory: Path) -> Releases:
                 f"{directory / 'embeddings.npz'}: {len(embeddings)} rows for {len(table)} releases",
                 "re-train the model",
             )
-    return Releases(table, embeddings)
+    tags = None
+    if (directory / "tags.npz").is_file():
+        tags = load_arrays(directory / "tags.npz")
+        if sorted(tags) != sorted(TAG_ARRAYS) or any(len(v) != len(table) for v in tags.values()):
+            raise ModelFormatError(
+                f"{directory / 'tags.npz'}: not the tags of {len(table)} releases",
+                "re-train the model",
+            )
+    return Releases(table, embeddings, tags)
 
 
 def _plain(value: Any) -> Any:

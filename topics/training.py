@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -216,12 +217,14 @@ def train(
             progress=scaled(progress, 0.45, 0.95),
             senders=frame[sender_column].tolist(),
         )
+    # the tagger's answer for every training release: for the topics' themes, and kept with
+    # the releases (Releases.tags) so that a report on this corpus need not tag it again
+    progress("tagging the training releases", 0.95 if topic_model else 0.45)
+    decided, proba = theme_classifier.predict_with_proba(texts)
+    if fitted_topics is not None:
         # a topic carries a theme only when enough of its releases do ("no theme" is valid)
         fitted_topics.topic_themes_ = topic_themes(
-            fitted_topics.labels_,
-            theme_classifier.predict(texts),
-            taxonomy.ids,
-            fitted_topics.n_topics_,
+            fitted_topics.labels_, decided, taxonomy.ids, fitted_topics.n_topics_
         )
         metrics["topics"] = fitted_topics.fit_info_
 
@@ -268,10 +271,27 @@ def train(
     model = Model(
         taxonomy, theme_classifier, labels, fitted_topics, manifest, None, releases, lineage
     )
+    model.releases = replace(releases, tags=_stored_tags(model, texts, decided, proba))
     if out is not None:
         progress("saving the model", 0.98)
         model.save(out, force=force)
     return model
+
+
+def _stored_tags(model: Model, texts: list[str], decided: Any, proba: Any) -> dict[str, Any]:
+    """``Model._tag``'s answer for each training release (:data:`topics.releases.TAG_ARRAYS`):
+    the tagger's, the nearest centroid of each stored embedding, and the unknown texts."""
+    import numpy as np
+
+    from topics._vocabulary import known_texts, vocabularies
+
+    topic_number = np.full(len(texts), -1, dtype=np.int64)
+    if model.topic_model is not None:
+        from topics.topic_model._cluster import nearest
+
+        topic_number = nearest(model.releases.embeddings, model.topic_model.centroids_)
+    unknown = ~known_texts(vocabularies(model), texts)
+    return {"decided": decided, "proba": proba, "topic_number": topic_number, "unknown": unknown}
 
 
 def _validate(themes: ThemeTagger, coded: Any, targets: pd.DataFrame, texts: list[str], seed: int):

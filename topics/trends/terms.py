@@ -7,7 +7,7 @@ tables from separate batches add up with :func:`combine_term_counts`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,8 +40,6 @@ def term_counts(texts: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
     (column order) then term.
     """
     import pandas as pd
-    from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer
 
     if len(texts) != len(groups):
         raise TopicsError(
@@ -51,22 +49,13 @@ def term_counts(texts: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
     names = [str(c) for c in groups.columns]
     # Korean as morphemes, URLs and e-mail addresses left out (topics.language)
     texts = term_texts(["" if t is None or t != t else str(t) for t in texts])
-    if not any(texts):
+    vocab, per_group = _group_counts(texts, groups.to_numpy(dtype=np.int64))
+    if not per_group.nnz:  # no text, or only stop words
         return _empty_terms()
-    vectorizer = CountVectorizer(
-        lowercase=True, stop_words="english", token_pattern=TOKEN_PATTERN, dtype=np.int64
-    )
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # only stop words
-        return _empty_terms()
-    member = sparse.csr_matrix(groups.to_numpy(dtype=np.int64))
-    per_group = (member.T @ matrix).tocoo()
-    vocab = vectorizer.get_feature_names_out()
     out = pd.DataFrame(
         {
             "group": np.asarray(names, dtype=object)[per_group.row],
-            "term": vocab[per_group.col].astype(object),
+            "term": np.asarray(vocab, dtype=object)[per_group.col],
             "count": per_group.data.astype(np.int64),
         }
     )
@@ -74,6 +63,59 @@ def term_counts(texts: Sequence[str], groups: pd.DataFrame) -> pd.DataFrame:
     order = {g: i for i, g in enumerate(names)}
     out = out.assign(_g=out["group"].map(order)).sort_values(["_g", "term"], kind="stable")
     return out.drop(columns="_g").reset_index(drop=True)
+
+
+def _group_counts(texts: list[str], member: np.ndarray) -> tuple[list[str], Any]:
+    """Every term's count per group: the terms (in order of first occurrence) and a sparse
+    COO array of shape (n_groups, n_terms).
+
+    What ``CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN)`` counts, read
+    through the texts' whitespace chunks (:mod:`topics._chunks`): each distinct chunk is
+    lower-cased and matched once (the chunks new to a block in one pattern call), every token
+    gets its word's id by numpy indexing, a block of texts at a time.
+    """
+    import re
+
+    from scipy import sparse
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from topics._chunks import BLOCK, BREAK, ChunkCache, Chunks, runs
+
+    vocab: list[str] = []
+    ids: dict[str, int] = dict.fromkeys(ENGLISH_STOP_WORDS, -1)
+    ids[BREAK] = -1
+
+    def word_id(word: str) -> int:
+        found = ids.get(word)
+        if found is None:
+            found = ids[word] = len(vocab)
+            vocab.append(word)
+        return found
+
+    find = re.compile(TOKEN_PATTERN + "|" + BREAK).findall
+
+    def analyse_many(chunks: list[str]) -> list[tuple[int, ...]] | None:
+        items = find(BREAK.join(chunks).lower())
+        return runs(items, list(map(word_id, items)), len(chunks))
+
+    cache = ChunkCache(lambda chunk: map(word_id, find(chunk.lower())), analyse_many=analyse_many)
+    parts = []
+    for start in range(0, len(texts), BLOCK):
+        chunks = Chunks(texts[start : start + BLOCK])
+        words, starts = chunks.values(cache)
+        doc = np.repeat(np.arange(len(chunks)), chunks.per_text(starts))
+        kept = words >= 0
+        n_words = max(len(vocab), 1)
+        cells, counts = np.unique(doc[kept] * n_words + words[kept], return_counts=True)
+        block = sparse.csr_array(
+            (counts, (cells // n_words, cells % n_words)), shape=(len(chunks), n_words)
+        )
+        parts.append((sparse.csr_array(member[start : start + BLOCK]).T @ block).tocoo())
+    total = sparse.csr_array((member.shape[1], max(len(vocab), 1)), dtype=np.int64)
+    for part in parts:  # earlier blocks knew fewer words: their columns are a prefix
+        part.resize(total.shape)
+        total = total + part
+    return vocab, total[:, : len(vocab)].tocoo()
 
 
 def _empty_terms() -> pd.DataFrame:
