@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -180,3 +182,28 @@ def synthetic_inputs(
         generated_at=datetime(2026, 1, 1, 12, 0),
         title="Synthetic theme trends",
     )
+
+
+def write_releases(
+    path: Path,
+    words: dict[str, str],
+    themes: list[str],
+    n: int,
+    seed: int,
+    *,
+    length: int = 30,
+    title: Callable[[str, int], str],
+    date: Callable[[int], str],
+) -> Path:
+    """A CSV of ``n`` releases cycling through ``themes``, each ``length`` words drawn from
+    ``words[theme]`` after "The ministry said"; ``title(theme, i)`` and ``date(i)`` per row."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        theme = themes[i % len(themes)]
+        body = " ".join(rng.choice(words[theme].split()) for _ in range(length))
+        rows.append(
+            {"title": title(theme, i), "text": f"The ministry said {body}.", "date": date(i)}
+        )
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path

@@ -3,13 +3,13 @@ training corpus reads instead of tagging it again. They must be exactly what tag
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import write_releases
 
 import topics
 from topics.corpus import schema
@@ -25,20 +25,16 @@ WORDS = {
 
 
 def _corpus(path: Path, n: int = 320, seed: int = 5) -> Path:
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        theme = list(WORDS)[i % len(WORDS)]
-        body = " ".join(rng.choice(WORDS[theme].split()) for _ in range(40))
-        rows.append(
-            {
-                "title": f"{theme} release {i}",
-                "text": f"The ministry said {body}.",
-                "date": f"202{i % 4}-{1 + i % 12:02d}-15",
-            }
-        )
-    pd.DataFrame(rows).to_csv(path, index=False)
-    return path
+    return write_releases(
+        path,
+        WORDS,
+        list(WORDS),
+        n,
+        seed,
+        length=40,
+        title=lambda theme, i: f"{theme} release {i}",
+        date=lambda i: f"202{i % 4}-{1 + i % 12:02d}-15",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import write_releases
 from typer.testing import CliRunner
 
 import topics
@@ -24,20 +24,15 @@ VOCAB = {
 
 
 def _write(path: Path, themes: list[str], n: int, month: int, seed: int) -> Path:
-    rng = random.Random(seed)
-    rows = []
-    for i in range(n):
-        theme = themes[i % len(themes)]
-        body = " ".join(rng.choice(VOCAB[theme].split()) for _ in range(30))
-        rows.append(
-            {
-                "title": f"{theme} note {seed}-{i}",
-                "text": f"The ministry said {body}.",
-                "date": f"2024-{month + i % 3:02d}-{1 + i % 28:02d}",
-            }
-        )
-    pd.DataFrame(rows).to_csv(path, index=False)
-    return path
+    return write_releases(
+        path,
+        VOCAB,
+        themes,
+        n,
+        seed,
+        title=lambda theme, i: f"{theme} note {seed}-{i}",
+        date=lambda i: f"2024-{month + i % 3:02d}-{1 + i % 28:02d}",
+    )
 
 
 @pytest.fixture(scope="module")
