@@ -105,17 +105,24 @@ def _group_counts(texts: list[str], member: np.ndarray) -> tuple[list[str], Any]
         words, starts = chunks.values(cache)
         doc = np.repeat(np.arange(len(chunks)), chunks.per_text(starts))
         kept = words >= 0
-        n_words = max(len(vocab), 1)
-        cells, counts = np.unique(doc[kept] * n_words + words[kept], return_counts=True)
-        block = sparse.csr_array(
-            (counts, (cells // n_words, cells % n_words)), shape=(len(chunks), n_words)
+        # repeated (text, word) pairs are summed by the sparse array
+        block = sparse.coo_array(
+            (np.ones(int(kept.sum()), np.int64), (doc[kept], words[kept])),
+            shape=(len(chunks), len(vocab)),
         )
-        parts.append((sparse.csr_array(member[start : start + BLOCK]).T @ block).tocoo())
-    total = sparse.csr_array((member.shape[1], max(len(vocab), 1)), dtype=np.int64)
-    for part in parts:  # earlier blocks knew fewer words: their columns are a prefix
-        part.resize(total.shape)
-        total = total + part
-    return vocab, total[:, : len(vocab)].tocoo()
+        parts.append((sparse.csr_array(member[start : start + BLOCK]).T @ block.tocsr()).tocoo())
+    shape = (member.shape[1], len(vocab))
+    if not parts:
+        return vocab, sparse.coo_array(shape, dtype=np.int64)
+    total = sparse.coo_array(
+        (
+            np.concatenate([p.data for p in parts]),
+            (np.concatenate([p.row for p in parts]), np.concatenate([p.col for p in parts])),
+        ),
+        shape=shape,
+    )
+    total.sum_duplicates()  # a group's counts from every block
+    return vocab, total
 
 
 def _empty_terms() -> pd.DataFrame:
