@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from topics.classify import _chars, _linear, select
+from topics.classify import _chars, _cuts, _linear, select
 from topics.classify.metrics import multilabel_metrics, single_label_metrics
 from topics.errors import CorpusError, TrainingError
 from topics.progress import Progress
@@ -275,15 +275,7 @@ def fit_multi(
     splits = _linear.multilabel_folds(n, k, model.random_state)
     progress("searching the configuration", 0.2)
     scores, _, tested, config, table = _outer(model, X, Y, Y, spans, plan, mode, splits)
-    platt = _linear.fit_platt(scores, Y)
-    proba = _linear.sigmoid(scores, platt)
-    boundary = _linear.sigmoid(np.zeros((1, Y.shape[1])), platt)[0]
-    boundary[~Y.any(axis=0)] = 1.0  # never predict a class that was never seen
-    held_out = np.zeros_like(Y)
-    for test in tested:  # thresholds chosen on the other folds only
-        rest = np.setdiff1d(np.arange(n), test)
-        cut = _linear.best_thresholds(proba[rest], Y[rest], boundary, model.min_cv_f1)
-        held_out[test] = _linear.apply_thresholds(proba[test], cut, 1)
+    held_out = _cuts.held_out_decisions(scores, Y, tested, model.min_cv_f1, 1)
     left_out = {}
     for c, pos in zip(classes, Y.sum(axis=0), strict=True):
         if min(int(pos), n - int(pos)) < k:
@@ -301,13 +293,14 @@ def fit_multi(
             else f"{k}-fold cross-validation of the configuration the search chose on the same "
             "documents (selection not nested)"
         )
-        + "; linear svm per class, platt scaling, per-class thresholds from the other folds",
+        + "; linear svm per class, platt scaling, per-class thresholds from the other folds "
+        f"(classes with at most {_cuts.RARE_POSITIVES} positive examples: one shared cut)",
     )
     progress("fitting the final model", 0.9)
     _finish(model, X, Y, spans, fitted, config, plan, table, metrics)
-    model.platt_ = platt
-    model.thresholds_ = _linear.best_thresholds(proba, Y, boundary, model.min_cv_f1)
+    model.platt_, model.thresholds_, shared = _cuts.calibrate(scores, Y, model.min_cv_f1)
     model.classes_ = np.asarray(classes, dtype=object)
     metrics["thresholds"] = {c: float(t) for c, t in zip(classes, model.thresholds_, strict=True)}
+    metrics.update(_cuts.describe(shared, classes, model.thresholds_))
     model.cv_metrics_ = metrics
     progress("done", 1.0)
