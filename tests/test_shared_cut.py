@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from test_label_search import SHARED
 
 from topics.classify import LabelClassifier, _cuts, _linear
 
@@ -70,20 +71,6 @@ POOLS = {
     "minerals": "lithium cobalt nickel graphite mine ore refining rare",
     "chips": "semiconductor wafer foundry memory fab lithography chip node",
 }
-SHARED = [
-    "the",
-    "ministry",
-    "said",
-    "on",
-    "monday",
-    "that",
-    "korea",
-    "and",
-    "partners",
-    "will",
-    "discuss",
-    "plans",
-]
 
 
 def _documents(n_rare: int, seed: int) -> tuple[list[str], list[list[str]]]:
