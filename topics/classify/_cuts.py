@@ -79,18 +79,19 @@ def shared_cut(scores: np.ndarray, Y: np.ndarray, min_f1: float) -> float | None
     positives = np.unique(scores[Y])
     if not len(positives):
         return None
-    below = np.unique(scores[scores < positives[0]])
-    low = below[-1] if len(below) else positives[0] - 1.0
+    lower = scores[scores < positives[0]]
+    low = lower.max() if lower.size else positives[0] - 1.0
     candidates = (np.r_[low, positives[:-1]] + positives) / 2
-    n_positive = Y.sum(axis=0)
-    best, best_f1 = None, min_f1
-    for cut in candidates:
-        selected = scores >= cut
-        hits = (selected & Y).sum(axis=0)
-        f1 = float(np.mean(2 * hits / (selected.sum(axis=0) + n_positive)))
-        if f1 > best_f1:
-            best, best_f1 = float(cut), f1
-    return best
+    # F1 of every column at every candidate, from counts by binary search in sorted scores
+    f1 = np.empty((len(candidates), scores.shape[1]))
+    for j in range(scores.shape[1]):
+        column, hit = np.sort(scores[:, j]), np.sort(scores[Y[:, j], j])
+        selected = len(column) - np.searchsorted(column, candidates, side="left")
+        hits = len(hit) - np.searchsorted(hit, candidates, side="left")
+        f1[:, j] = 2 * hits / (selected + len(hit))
+    mean = f1.mean(axis=1)
+    best = int(np.argmax(mean))
+    return float(candidates[best]) if mean[best] > min_f1 else None
 
 
 def held_out_decisions(
